@@ -1,0 +1,157 @@
+# ReefBIOS build. See docs/Build.md.
+#
+# Copyright (C) 2026 The ReefBIOS authors
+# SPDX-License-Identifier: LGPL-3.0-or-later
+#
+#   make               out/bios.bin (256 KiB) and out/bios-256k.bin
+#   make V=1           show every command
+#   make menuconfig | olddefconfig | defconfig
+#   make check         every test: unit, fuzz, QEMU boots
+#   make bench         ReefBIOS against SeaBIOS and qboot
+
+OUT := out
+PYTHON3 := /usr/bin/python3 # Debian's: has kconfiglib and pytest
+CC := gcc
+LD := ld
+OBJCOPY := objcopy
+export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+MAKEFLAGS += --no-print-directory
+endif
+
+.DELETE_ON_ERROR:
+.SUFFIXES:
+.DEFAULT_GOAL := all
+
+# Each C file is in exactly one mode list. 32-bit flat is the default;
+# 16-bit C (none yet) would be compiled with -m16 into .text16.
+SRC32 := src/post.c src/output.c src/string.c src/timer.c src/malloc.c \
+    src/memmap.c src/e820map.c src/ivt.c src/system.c src/clock.c \
+    src/video.c src/kbd.c src/disk.c src/boot.c src/bootorder.c \
+    src/linuxboot.c src/bzimage.c \
+    src/fw/fw_cfg.c src/fw/fwcfg_dir.c src/fw/shadow.c \
+    src/hw/pci.c src/hw/pic.c src/hw/pit.c src/hw/rtc.c src/hw/serial.c
+SRC16 :=
+ASM := src/romlayout.S
+
+COMMON_CFLAGS := -std=gnu11 -Os -Wall -Wextra -Werror -Wno-missing-field-initializers \
+    -ffreestanding \
+    -fno-pic -fno-stack-protector -fno-asynchronous-unwind-tables \
+    -fno-delete-null-pointer-checks -fno-common -mno-sse -mno-mmx \
+    -mno-80387 --param=min-pagesize=0 -iquote src -iquote $(OUT) \
+    -MMD -MP
+CFLAGS32 := $(COMMON_CFLAGS) -m32 -march=i686
+CFLAGS16 := $(COMMON_CFLAGS) -m16 -march=i386 -fno-jump-tables
+ASFLAGS := -m32 -D__ASSEMBLY__ -iquote src -iquote $(OUT) -MMD -MP
+
+OBJ32 := $(SRC32:%.c=$(OUT)/%.o)
+OBJ16 := $(SRC16:%.c=$(OUT)/%.o)
+OBJASM := $(ASM:%.S=$(OUT)/%.o)
+OBJS := $(OBJASM) $(OBJ32) $(OBJ16)
+GENERATED := $(OUT)/autoconf.h $(OUT)/asm-offsets.h $(OUT)/version.h
+
+.PHONY: all check test bench clean distclean menuconfig olddefconfig \
+    defconfig qemu-test demo FORCE
+
+all: $(OUT)/bios.bin $(OUT)/bios-256k.bin
+
+# Configuration ----------------------------------------------------------
+
+KCONFIG := $(PYTHON3) scripts/kconfig.py Kconfig .config $(OUT)/autoconf.h
+
+.config:
+	$(Q)mkdir -p $(OUT)
+	$(Q)$(KCONFIG) defconfig
+
+$(OUT)/autoconf.h: .config Kconfig vgasrc/Kconfig scripts/kconfig.py
+	@echo "  KCONFIG $@"
+	$(Q)mkdir -p $(OUT)
+	$(Q)$(KCONFIG) olddefconfig
+
+menuconfig:
+	$(Q)mkdir -p $(OUT)
+	$(Q)KCONFIG_CONFIG=.config $(PYTHON3) -m menuconfig Kconfig
+	$(Q)$(KCONFIG) olddefconfig
+
+olddefconfig defconfig:
+	$(Q)mkdir -p $(OUT)
+	$(Q)$(KCONFIG) $@
+
+# Generated headers -------------------------------------------------------
+
+$(OUT)/asm-offsets.h: src/asm-offsets.c src/bregs.h scripts/gen-offsets.py
+	@echo "  GEN     $@"
+	$(Q)$(CC) $(CFLAGS32) -S -o $(OUT)/asm-offsets.s $<
+	$(Q)$(PYTHON3) scripts/gen-offsets.py $(OUT)/asm-offsets.s $@
+
+# Version and build facts; rewritten only when they change.
+$(OUT)/version.h: FORCE
+	$(Q)mkdir -p $(OUT)
+	$(Q)$(PYTHON3) scripts/version.py $@ "$(CC)"
+
+# Compile -------------------------------------------------------------------
+
+$(OBJ32): $(OUT)/%.o: %.c $(GENERATED)
+	@echo "  CC32    $@"
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS32) -c -o $@ $<
+
+$(OBJ16): $(OUT)/%.o: %.c $(GENERATED)
+	@echo "  CC16    $@"
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS16) -c -o $@.tmp.o $<
+	$(Q)$(OBJCOPY) --rename-section .text=.text16 $@.tmp.o $@
+	$(Q)rm -f $@.tmp.o
+
+$(OBJASM): $(OUT)/%.o: %.S $(GENERATED)
+	@echo "  AS      $@"
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(ASFLAGS) -c -o $@ $<
+
+-include $(OBJS:%.o=%.d)
+
+# Link and image --------------------------------------------------------------
+
+$(OUT)/rom.elf: $(OBJS) src/layout.ld scripts/checkmodes.py
+	@echo "  CHECK   modes"
+	$(Q)$(PYTHON3) scripts/checkmodes.py --16 $(OBJASM) $(OBJ16) \
+	    --32 $(OBJ32)
+	@echo "  LD      $@"
+	$(Q)$(LD) -m elf_i386 -T src/layout.ld --emit-relocs -nostdlib \
+	    --build-id=none --no-warn-rwx-segments -o $@ $(OBJS)
+
+$(OUT)/bios.bin: $(OUT)/rom.elf scripts/buildrom.py
+	@echo "  BUILD   $@"
+	$(Q)$(PYTHON3) scripts/buildrom.py $< $@ $(shell grep \
+	    '^CONFIG_ROM_SIZE=' .config | cut -d= -f2)
+
+$(OUT)/bios-256k.bin: $(OUT)/bios.bin
+	$(Q)cp $< $@
+
+# Tests -------------------------------------------------------------------------
+
+include tests/tests.mk
+include tests/bench.mk
+
+qemu-test: all $(BENCH_OUT)/tinykernel.bzImage
+	$(Q)$(PYTHON3) -m pytest -q tests/qemu
+
+check: all
+	$(Q)$(MAKE) unit-test
+	$(Q)$(MAKE) fuzz
+	$(Q)$(MAKE) qemu-test
+
+test: check
+
+demo: all
+	$(Q)scripts/demo.sh
+
+clean:
+	$(Q)rm -rf $(OUT)
+
+distclean: clean
+	$(Q)rm -f .config .config.old

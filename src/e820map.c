@@ -1,0 +1,293 @@
+// E820 memory map builder (32-bit flat; also host-compiled for tests).
+//
+// Copyright (C) 2026 The ReefBIOS authors
+// SPDX-License-Identifier: LGPL-3.0-or-later
+//
+// Internally a range is [start, last] with an inclusive last byte, so that
+// a range may end at the top of the 64-bit space. Only one range cannot be
+// held in an entry: all of it (start 0, size 2^64), so two touching entries
+// of one type that would add up to that stay two entries.
+#include "e820map.h" // struct e820_map
+#include "output.h" // dprintf
+#include "string.h" // memmove
+
+#define E820_1MB 0x100000ULL
+#define E820_16MB 0x1000000ULL
+#define E820_4GB 0x100000000ULL
+#define E820_QEMU_RECORD 20 // bytes per record in fw_cfg "etc/e820"
+#define E820_MAX_TYPE E820_UNUSABLE // highest type taken from etc/e820
+
+static u64
+entry_last(const struct e820_entry *e)
+{
+    return e->start + e->size - 1;
+}
+
+// True if b starts right after a ends and the two have the same type and
+// fit in one entry together.
+static bool
+entry_can_merge(const struct e820_entry *a, const struct e820_entry *b)
+{
+    u64 a_last = entry_last(a);
+
+    if (a->type != b->type || a_last == ~0ULL || a_last + 1 != b->start)
+        return false;
+    return !(a->start == 0 && entry_last(b) == ~0ULL);
+}
+
+void
+e820map_init(struct e820_map *m, struct e820_entry *storage, int max)
+{
+    m->entries = storage;
+    m->count = 0;
+    m->max = storage && max > 0 ? max : 0;
+}
+
+// Makes [start, last] hold `type`, or nothing if type is 0. At most three
+// pieces replace the entries that overlap the range: what is left of the
+// first one on the left, the new range, what is left of the last one on
+// the right. The result is computed before the table is touched, so a
+// table without room stays as it was.
+static int
+e820map_apply(struct e820_map *m, u64 start, u64 last, u32 type)
+{
+    struct e820_entry *e = m->entries;
+    struct e820_entry piece[3];
+    int npiece = 0, lo, hi, i, count;
+
+    // Entries lo..hi-1 are those that overlap [start, last].
+    for (lo = 0; lo < m->count && entry_last(&e[lo]) < start; lo++)
+        ;
+    for (hi = lo; hi < m->count && e[hi].start <= last; hi++)
+        ;
+    if (hi == lo && !type)
+        return 0; // removing what is not there
+    if (hi > lo && e[lo].start < start) {
+        piece[npiece].start = e[lo].start;
+        piece[npiece].size = start - e[lo].start;
+        piece[npiece].type = e[lo].type;
+        npiece++;
+    }
+    if (type) {
+        piece[npiece].start = start;
+        piece[npiece].size = last - start + 1;
+        piece[npiece].type = type;
+        npiece++;
+    }
+    if (hi > lo && entry_last(&e[hi - 1]) > last) {
+        piece[npiece].start = last + 1;
+        piece[npiece].size = entry_last(&e[hi - 1]) - last;
+        piece[npiece].type = e[hi - 1].type;
+        npiece++;
+    }
+
+    // Merge the pieces with each other and with the untouched neighbours.
+    for (i = 1; i < npiece; i++) {
+        if (!entry_can_merge(&piece[i - 1], &piece[i]))
+            continue;
+        piece[i - 1].size = entry_last(&piece[i]) - piece[i - 1].start + 1;
+        memmove(&piece[i], &piece[i + 1],
+                (npiece - i - 1) * sizeof(piece[0]));
+        npiece--;
+        i--;
+    }
+    if (npiece && lo > 0 && entry_can_merge(&e[lo - 1], &piece[0])) {
+        piece[0].size = entry_last(&piece[0]) - e[lo - 1].start + 1;
+        piece[0].start = e[lo - 1].start;
+        lo--;
+    }
+    if (npiece && hi < m->count
+        && entry_can_merge(&piece[npiece - 1], &e[hi])) {
+        piece[npiece - 1].size = entry_last(&e[hi])
+            - piece[npiece - 1].start + 1;
+        hi++;
+    }
+
+    count = m->count - (hi - lo) + npiece;
+    if (count > m->max) {
+        if (type)
+            dprintf(LOG_WARN, "e820: table full at %d entries, cannot add"
+                    " start=0x%llx size=0x%llx type=%u\n",
+                    m->max, start, last - start + 1, type);
+        else
+            dprintf(LOG_WARN, "e820: table full at %d entries, cannot"
+                    " remove start=0x%llx size=0x%llx\n",
+                    m->max, start, last - start + 1);
+        return -1;
+    }
+    memmove(&e[lo + npiece], &e[hi], (m->count - hi) * sizeof(e[0]));
+    memmove(&e[lo], piece, npiece * sizeof(piece[0]));
+    m->count = count;
+    return 0;
+}
+
+// Checks a caller's range; returns 1 to go on, 0 if there is nothing to do
+// and -1 if it is refused (logged).
+static int
+e820map_check_range(u64 start, u64 size, const char *what)
+{
+    if (!size)
+        return 0;
+    if (start + size - 1 < start) {
+        dprintf(LOG_WARN, "e820: %s range wraps past 2^64, start=0x%llx"
+                " size=0x%llx\n", what, start, size);
+        return -1;
+    }
+    return 1;
+}
+
+int
+e820map_add(struct e820_map *m, u64 start, u64 size, u32 type)
+{
+    int ret = e820map_check_range(start, size, "add");
+
+    if (ret <= 0)
+        return ret;
+    if (!type) {
+        dprintf(LOG_WARN, "e820: add type 0 refused, start=0x%llx"
+                " size=0x%llx\n", start, size);
+        return -1;
+    }
+    return e820map_apply(m, start, start + size - 1, type);
+}
+
+int
+e820map_remove(struct e820_map *m, u64 start, u64 size)
+{
+    int ret = e820map_check_range(start, size, "remove");
+
+    if (ret <= 0)
+        return ret;
+    return e820map_apply(m, start, start + size - 1, 0);
+}
+
+u64
+e820map_ram_top_below(const struct e820_map *m, u64 limit)
+{
+    int i;
+
+    if (limit <= E820_1MB)
+        return 0;
+    for (i = 0; i < m->count; i++) {
+        const struct e820_entry *e = &m->entries[i];
+
+        if (e->start > E820_1MB)
+            break;
+        if (e->type != E820_RAM || entry_last(e) < E820_1MB)
+            continue;
+        if (entry_last(e) >= limit - 1)
+            return limit;
+        return entry_last(e) + 1;
+    }
+    return 0;
+}
+
+u64
+e820map_ram_total(const struct e820_map *m)
+{
+    u64 total = 0;
+    int i;
+
+    for (i = 0; i < m->count; i++) {
+        u64 size = m->entries[i].size;
+
+        if (m->entries[i].type != E820_RAM)
+            continue;
+        if (total + size < total)
+            return ~0ULL;
+        total += size;
+    }
+    return total;
+}
+
+static u64
+get_le(const u8 *p, int bytes)
+{
+    u64 v = 0;
+
+    while (bytes--)
+        v = (v << 8) | p[bytes];
+    return v;
+}
+
+int
+e820map_import_qemu(struct e820_map *m, const void *buf, u32 len)
+{
+    const u8 *p = buf;
+    u32 n, i;
+    int applied = 0;
+
+    if (!p)
+        len = 0;
+    if (len % E820_QEMU_RECORD)
+        dprintf(LOG_WARN, "e820: etc/e820 size %u not a multiple of %d,"
+                " ignoring %u trailing bytes\n", len, E820_QEMU_RECORD,
+                len % E820_QEMU_RECORD);
+    n = len / E820_QEMU_RECORD;
+    for (i = 0; i < n; i++, p += E820_QEMU_RECORD) {
+        u64 start = get_le(p, 8), size = get_le(p + 8, 8);
+        u32 type = get_le(p + 16, 4);
+
+        if (!size) {
+            dprintf(LOG_DEBUG, "e820: etc/e820 entry %u empty, skipped\n", i);
+            continue;
+        }
+        if (type < E820_RAM || type > E820_MAX_TYPE) {
+            dprintf(LOG_WARN, "e820: etc/e820 entry %u has unknown type %u,"
+                    " start=0x%llx size=0x%llx, skipped\n",
+                    i, type, start, size);
+            continue;
+        }
+        if (start + size - 1 < start) {
+            dprintf(LOG_WARN, "e820: etc/e820 entry %u wraps past 2^64,"
+                    " start=0x%llx size=0x%llx, skipped\n", i, start, size);
+            continue;
+        }
+        if (e820map_add(m, start, size, type) == 0)
+            applied++;
+    }
+    return applied;
+}
+
+int
+e820map_from_cmos(struct e820_map *m, u16 ext_kb_30, u16 ext64k_34,
+                  u32 high64k_5b)
+{
+    u64 top;
+    int ret = 0;
+
+    if (ext64k_34)
+        top = E820_16MB + ((u64)ext64k_34 << 16);
+    else
+        top = E820_1MB + ((u64)ext_kb_30 << 10);
+    if (top > E820_4GB) {
+        dprintf(LOG_WARN, "e820: cmos ram top 0x%llx above 4 GiB, clamped,"
+                " cmos34=0x%x\n", top, ext64k_34);
+        top = E820_4GB;
+    }
+    if (top > E820_1MB && e820map_add(m, E820_1MB, top - E820_1MB, E820_RAM))
+        ret = -1;
+
+    if (high64k_5b > 0xffffff) {
+        dprintf(LOG_WARN, "e820: cmos high ram 0x%x wider than 24 bits,"
+                " masked\n", high64k_5b);
+        high64k_5b &= 0xffffff;
+    }
+    if (high64k_5b
+        && e820map_add(m, E820_4GB, (u64)high64k_5b << 16, E820_RAM))
+        ret = -1;
+    return ret;
+}
+
+void
+e820map_dump(const struct e820_map *m)
+{
+    int i;
+
+    for (i = 0; i < m->count; i++) {
+        const struct e820_entry *e = &m->entries[i];
+
+        dprintf(LOG_DEBUG, "e820: %d: 0x%016llx-0x%016llx type %u\n",
+                i, e->start, entry_last(e), e->type);
+    }
+}

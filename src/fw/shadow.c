@@ -1,0 +1,44 @@
+// Shadow RAM: report what the reset path opened, lock the F-segment
+// before boot (32-bit flat).
+//
+// Copyright (C) 2026 The ReefBIOS authors
+// SPDX-License-Identifier: LGPL-3.0-or-later
+//
+// romlayout.S (post_entry32) makes 0xc0000-0xfffff read-write RAM and
+// copies the image in before any C runs; this file only closes the
+// F-segment again. The E-segment stays writable: runtime state lives there.
+#include "fw/shadow.h" // shadow_prepboot
+#include "hw/pci.h" // pci_config_readl
+#include "output.h" // dprintf
+
+static enum machine_type Machine;
+
+void
+shadow_setup(void)
+{
+    u32 id = pci_config_readl(PCI_BDF(0, 0, 0), PCI_VENDOR_ID);
+    Machine = id == PCI_ID_I440FX ? MACHINE_I440FX
+        : id == PCI_ID_Q35 ? MACHINE_Q35 : MACHINE_UNKNOWN;
+    dprintf(LOG_INFO, "shadow: host bridge %04x:%04x (%s), bios in ram\n",
+            id & 0xffff, id >> 16, Machine == MACHINE_I440FX ? "i440fx"
+            : Machine == MACHINE_Q35 ? "q35" : "unknown, running from rom");
+}
+
+enum machine_type
+shadow_machine(void)
+{
+    return Machine;
+}
+
+void
+shadow_prepboot(void)
+{
+    if (Machine == MACHINE_UNKNOWN)
+        return;
+    u16 bdf = PCI_BDF(0, 0, 0);
+    u32 reg = Machine == MACHINE_I440FX ? I440FX_PAM0 : Q35_PAM0;
+    u8 pam = pci_config_readb(bdf, reg);
+    pam = (pam & 0x0f) | (PAM_READ_ONLY << PAM_FSEG_SHIFT);
+    pci_config_writeb(bdf, reg, pam);
+    dprintf(LOG_INFO, "shadow: f-segment locked read-only\n");
+}

@@ -1,0 +1,31 @@
+// PCI configuration space through ports 0xcf8/0xcfc (32-bit flat).
+//
+// Copyright (C) 2026 The ReefBIOS authors
+// SPDX-License-Identifier: LGPL-3.0-or-later
+//
+// PCI Local Bus Specification 3.0, 3.2.2.3.2 (configuration mechanism #1).
+#ifndef HW_PCI_H
+#define HW_PCI_H
+
+#define PORT_PCI_CMD   0x0cf8
+#define PORT_PCI_DATA  0x0cfc
+#define PORT_PCI_RESET 0x0cf9 // PIIX/ICH reset control register
+#define  PCI_RESET_SYS  0x02
+#define  PCI_RESET_CPU  0x04
+
+#define PCI_VENDOR_ID  0x00
+#define PCI_DEVICE_ID  0x02
+
+#define PCI_BDF(bus, dev, fn) (((bus) << 8) | ((dev) << 3) | (fn))
+
+#ifndef __ASSEMBLY__
+#include "types.h" // u16
+
+u32 pci_config_readl(u16 bdf, u32 reg);
+u16 pci_config_readw(u16 bdf, u32 reg);
+u8 pci_config_readb(u16 bdf, u32 reg);
+void pci_config_writel(u16 bdf, u32 reg, u32 value);
+void pci_config_writew(u16 bdf, u32 reg, u16 value);
+void pci_config_writeb(u16 bdf, u32 reg, u8 value);
+#endif
+#endif // HW_PCI_H

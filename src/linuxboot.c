@@ -1,0 +1,206 @@
+// -kernel boot: load a Linux bzImage, its command line and initrd straight
+// from fw_cfg (DMA when offered) and enter its real-mode setup (32-bit
+// flat).
+//
+// Copyright (C) 2026 The ReefBIOS authors
+// SPDX-License-Identifier: LGPL-3.0-or-later
+//
+// QEMU (hw/i386/x86.c) parses the kernel file, decides where the setup,
+// kernel, command line and initrd go, and offers them as fw_cfg items
+// 0x07-0x18 together with an option ROM (genroms/linuxboot_dma.bin) that
+// would copy them. We do that copy ourselves, but only after checking the
+// header (bzimage.c) and that every destination is RAM the BIOS does not
+// use. Boot protocol: Linux Documentation/arch/x86/boot.rst.
+#include "bregs.h" // struct bregs
+#include "bzimage.h" // bzimage_check
+#include "config.h" // BUILD_STACK_TOP
+#include "fw/fw_cfg.h" // fw_cfg_read_u32
+#include "linuxboot.h" // linuxboot_boot
+#include "malloc.h" // zone_alloc
+#include "memmap.h" // memmap_is_ram
+#include "output.h" // dprintf
+#include "timer.h" // timer_us_since_start
+
+#define SETUP_LOW_LIMIT  BUILD_STACK_TOP // below: IVT, BDA, our stack
+#define SETUP_HIGH_LIMIT (BUILD_LOWMEM_TOP - BUILD_EBDA_KB * 1024)
+#define SETUP_SEG_SPAN   0x10000 // setup code, heap and stack: one segment
+#define ENTRY_OFFSET     0x200 // setup entry: (segment + 0x20):0000
+
+enum rom_kind { ROM_NONE, ROM_LINUX, ROM_MULTIBOOT, ROM_PVH };
+
+static const struct {
+    const char *file;
+    enum rom_kind kind;
+} KernelRoms[] = {
+    { "genroms/linuxboot_dma.bin", ROM_LINUX },
+    { "genroms/linuxboot.bin", ROM_LINUX },
+    { "genroms/multiboot_dma.bin", ROM_MULTIBOOT },
+    { "genroms/multiboot.bin", ROM_MULTIBOOT },
+    { "genroms/pvh.bin", ROM_PVH },
+};
+
+static enum rom_kind RomKind;
+static char RomPath[64];
+
+const char *
+linuxboot_rom_path(void)
+{
+    if (!CONFIG_BOOT_LINUX)
+        return NULL;
+    for (u32 i = 0; i < ARRAY_SIZE(KernelRoms); i++) {
+        if (!fw_cfg_find(KernelRoms[i].file))
+            continue;
+        RomKind = KernelRoms[i].kind;
+        output_snprintf(RomPath, sizeof(RomPath), "/rom@%s",
+                        KernelRoms[i].file);
+        return RomPath;
+    }
+    return NULL;
+}
+
+struct blob {
+    const char *name;
+    u16 addr_key, size_key, data_key;
+    u32 addr, size;
+};
+
+// Where QEMU wants each part, and how big it is.
+static void
+blob_query(struct blob *b)
+{
+    b->addr = fw_cfg_read_u32(b->addr_key);
+    b->size = fw_cfg_read_u32(b->size_key);
+}
+
+static bool
+blob_fits(const struct blob *b, u32 low, u32 high)
+{
+    if (!b->size)
+        return true;
+    if (b->addr >= low && b->addr <= high && b->size <= high - b->addr
+        && memmap_is_ram(b->addr, b->size))
+        return true;
+    dprintf(LOG_ERR, "linux: invalid kernel: %s at 0x%08x size %u outside"
+            " ram 0x%08x-0x%08x\n", b->name, b->addr, b->size, low, high);
+    return false;
+}
+
+static bool
+blobs_overlap(const struct blob *a, const struct blob *b)
+{
+    if (!a->size || !b->size)
+        return false;
+    if (a->addr + a->size <= b->addr || b->addr + b->size <= a->addr)
+        return false;
+    dprintf(LOG_ERR, "linux: invalid kernel: %s 0x%08x+%u overlaps %s"
+            " 0x%08x+%u\n", a->name, a->addr, a->size, b->name, b->addr,
+            b->size);
+    return true;
+}
+
+static int
+blob_load(const struct blob *b)
+{
+    if (!b->size)
+        return 0;
+    return fw_cfg_read_item(b->data_key, (void *)b->addr, b->size);
+}
+
+static void NORETURN
+linuxboot_enter(u32 setup_addr, u16 heap_end)
+{
+    u16 seg = setup_addr >> 4;
+    struct bregs r = {};
+    r.ds = r.es = r.fs = r.gs = seg;
+    r.cs = seg + (ENTRY_OFFSET >> 4);
+    r.ip = 0;
+    r.flags = 0x0002; // interrupts off
+    u32 us = timer_us_since_start();
+    dprintf(LOG_INFO, "boot: linux handoff at %u.%03u ms, entry %04x:0000\n",
+            (u32)(us / 1000), (u32)(us % 1000), r.cs);
+    // The stack sits at the top of the heap, as boot.rst suggests.
+    call16(&r, ((u32)seg << 16) | heap_end);
+    __builtin_unreachable();
+}
+
+static void
+linuxboot_bzimage(void)
+{
+    struct blob setup = { "setup", FW_CFG_SETUP_ADDR, FW_CFG_SETUP_SIZE,
+                          FW_CFG_SETUP_DATA };
+    struct blob kernel = { "kernel", FW_CFG_KERNEL_ADDR, FW_CFG_KERNEL_SIZE,
+                           FW_CFG_KERNEL_DATA };
+    struct blob cmdline = { "cmdline", FW_CFG_CMDLINE_ADDR,
+                            FW_CFG_CMDLINE_SIZE, FW_CFG_CMDLINE_DATA };
+    struct blob initrd = { "initrd", FW_CFG_INITRD_ADDR, FW_CFG_INITRD_SIZE,
+                           FW_CFG_INITRD_DATA };
+    blob_query(&setup);
+    blob_query(&kernel);
+    blob_query(&cmdline);
+    blob_query(&initrd);
+    dprintf(LOG_INFO, "linux: setup %u at 0x%x, kernel %u at 0x%x, cmdline"
+            " %u at 0x%x, initrd %u at 0x%x, load by %s\n", setup.size,
+            setup.addr, kernel.size, kernel.addr, cmdline.size, cmdline.addr,
+            initrd.size, initrd.addr, fw_cfg_has_dma() ? "dma" : "pio");
+
+    // Check the header from a private copy before anything is placed.
+    u32 hdr_len = MIN(setup.size, (u32)BZIMAGE_SETUP_MAX);
+    void *hdr = zone_alloc(ZONE_TMP, hdr_len ? hdr_len : 1, 16);
+    if (!hdr || fw_cfg_read_item(FW_CFG_SETUP_DATA, hdr, hdr_len))
+        return;
+    struct bzimage_info info;
+    if (bzimage_check(hdr, setup.size, kernel.size, initrd.size,
+                      cmdline.size, &info))
+        return;
+
+    // The setup segment: code, heap and stack in one 64 KiB segment.
+    if (setup.addr & 0xf) {
+        dprintf(LOG_ERR, "linux: invalid kernel: setup address 0x%08x not"
+                " paragraph aligned\n", setup.addr);
+        return;
+    }
+    u32 heap_top = MIN(SETUP_HIGH_LIMIT - setup.addr, (u32)SETUP_SEG_SPAN);
+    if (cmdline.size && cmdline.addr > setup.addr)
+        heap_top = MIN(heap_top, cmdline.addr - setup.addr);
+    struct blob seg = { "setup segment", 0, 0, 0, setup.addr, heap_top };
+    u32 initrd_max = MIN(info.initrd_addr_max, 0xfffffffe);
+    if (!blob_fits(&seg, SETUP_LOW_LIMIT, SETUP_HIGH_LIMIT)
+        || heap_top < setup.size
+        || !blob_fits(&kernel, 0x100000, 0xffffffff)
+        || !blob_fits(&cmdline, SETUP_LOW_LIMIT, SETUP_HIGH_LIMIT)
+        || !blob_fits(&initrd, 0x100000, initrd_max + 1)
+        || blobs_overlap(&kernel, &initrd) || blobs_overlap(&seg, &cmdline)
+        || blobs_overlap(&kernel, &cmdline))
+        return;
+
+    if (blob_load(&setup) || blob_load(&kernel) || blob_load(&cmdline)
+        || blob_load(&initrd)) {
+        dprintf(LOG_ERR, "linux: fw_cfg read failed\n");
+        return;
+    }
+    struct bzimage_fill_args args = {
+        .setup_addr = setup.addr,
+        .heap_end = MIN(heap_top, 0xfff0u) & 0xfff0,
+        .cmdline_addr = cmdline.addr, .cmdline_size = cmdline.size,
+        .initrd_addr = initrd.addr, .initrd_size = initrd.size,
+    };
+    bzimage_fill((void *)setup.addr, &args);
+    linuxboot_enter(setup.addr, args.heap_end);
+}
+
+void
+linuxboot_boot(void)
+{
+    switch (RomKind) {
+    case ROM_LINUX:
+        linuxboot_bzimage();
+        break;
+    case ROM_MULTIBOOT:
+    case ROM_PVH:
+        dprintf(LOG_ERR, "linux: %s kernels need option rom support, not"
+                " built yet\n", RomKind == ROM_PVH ? "pvh" : "multiboot");
+        break;
+    case ROM_NONE:
+        break;
+    }
+}

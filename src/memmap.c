@@ -1,0 +1,136 @@
+// Memory map setup: RAM from QEMU, the BIOS's own reservations, the high
+// zone (32-bit flat).
+//
+// Copyright (C) 2026 The ReefBIOS authors
+// SPDX-License-Identifier: LGPL-3.0-or-later
+#include "config.h" // BUILD_BIOS_ADDR
+#include "fw/fw_cfg.h" // fw_cfg_find
+#include "hw/rtc.h" // rtc_read
+#include "malloc.h" // malloc_setup_high
+#include "memmap.h" // memmap_setup
+#include "output.h" // dprintf
+
+#define E820_MAX_ENTRIES 64
+#define EBDA_START (BUILD_LOWMEM_TOP - BUILD_EBDA_KB * 1024)
+
+static struct e820_entry MemMapEntries[E820_MAX_ENTRIES];
+struct e820_map MemMap;
+
+static int
+memmap_from_qemu(void)
+{
+    const struct fwcfg_file *f = fw_cfg_find("etc/e820");
+    if (!f)
+        return -1;
+    u32 len = MIN(f->size, (u32)E820_MAX_ENTRIES * 20);
+    void *buf = zone_alloc(ZONE_TMP, len, 4);
+    if (!buf || fw_cfg_read_file(f, 0, buf, len))
+        return -1;
+    if (e820map_import_qemu(&MemMap, buf, len) <= 0)
+        return -1;
+    dprintf(LOG_INFO, "e820: from fw_cfg etc/e820 (%u bytes)\n", f->size);
+    return 0;
+}
+
+static void
+memmap_from_cmos(void)
+{
+    u16 ext_kb = rtc_read(CMOS_MEM_EXT_LOW)
+        | (rtc_read(CMOS_MEM_EXT_HIGH) << 8);
+    u16 ext64k = rtc_read(CMOS_MEM_16M_LOW)
+        | (rtc_read(CMOS_MEM_16M_HIGH) << 8);
+    u32 high64k = rtc_read(CMOS_MEM_4G_LOW)
+        | (rtc_read(CMOS_MEM_4G_MID) << 8)
+        | ((u32)rtc_read(CMOS_MEM_4G_HIGH) << 16);
+    e820map_add(&MemMap, 0, BUILD_LOWMEM_TOP, E820_RAM);
+    e820map_from_cmos(&MemMap, ext_kb, ext64k, high64k);
+    dprintf(LOG_INFO, "e820: from cmos, ext=%ukb 16m+=%ux64k 4g+=%ux64k\n",
+            ext_kb, ext64k, high64k);
+}
+
+static const char *
+e820_type_name(u32 type)
+{
+    switch (type) {
+    case E820_RAM: return "ram";
+    case E820_RESERVED: return "reserved";
+    case E820_ACPI: return "acpi";
+    case E820_NVS: return "nvs";
+    case E820_UNUSABLE: return "unusable";
+    default: return "?";
+    }
+}
+
+static void
+memmap_dump(void)
+{
+    for (int i = 0; i < MemMap.count; i++) {
+        struct e820_entry *e = &MemMap.entries[i];
+        dprintf(LOG_INFO, "e820: %016llx-%016llx %s\n", e->start,
+                e->start + e->size - 1, e820_type_name(e->type));
+    }
+}
+
+u32
+memmap_lowram_top(void)
+{
+    return (u32)e820map_ram_top_below(&MemMap, 0x100000000ULL);
+}
+
+bool
+memmap_is_ram(u64 start, u64 size)
+{
+    u64 end = start + size;
+    if (end < start)
+        return false;
+    for (int i = 0; i < MemMap.count && start < end; i++) {
+        struct e820_entry *e = &MemMap.entries[i];
+        if (e->type == E820_RAM && e->start <= start
+            && start < e->start + e->size)
+            start = e->start + e->size;
+    }
+    return start >= end;
+}
+
+void
+memmap_setup(void)
+{
+    e820map_init(&MemMap, MemMapEntries, E820_MAX_ENTRIES);
+    if (memmap_from_qemu())
+        memmap_from_cmos();
+    // What the BIOS itself keeps: EBDA, the legacy hole (VGA memory and
+    // option ROMs are not RAM to the OS), the BIOS, the flash.
+    e820map_add(&MemMap, EBDA_START, BUILD_LOWMEM_TOP - EBDA_START,
+                E820_RESERVED);
+    e820map_remove(&MemMap, BUILD_LOWMEM_TOP,
+                   BUILD_BIOS_ADDR - BUILD_LOWMEM_TOP);
+    e820map_add(&MemMap, BUILD_BIOS_ADDR, 0x100000 - BUILD_BIOS_ADDR,
+                E820_RESERVED);
+    e820map_add(&MemMap, FLASH_BASE, 0x100000000ULL - FLASH_BASE,
+                E820_RESERVED);
+
+    u32 top = memmap_lowram_top();
+    if (top < 16 * 1024 * 1024)
+        dprintf(LOG_WARN, "e820: only %u KiB of RAM below 4 GiB\n",
+                top / 1024);
+    u32 high = top - HIGH_ZONE_SIZE;
+    malloc_setup_high(high, top);
+    e820map_add(&MemMap, high, HIGH_ZONE_SIZE, E820_RESERVED);
+    dprintf(LOG_INFO, "e820: low ram top 0x%08x, high zone 0x%08x-0x%08x,"
+            " ram total %u MiB\n", top, high, top - 1,
+            (u32)(e820map_ram_total(&MemMap) >> 20));
+    memmap_dump();
+}
+
+void
+memmap_prepboot(void)
+{
+    u32 used = zone_high_used_start(), start = zone_high_end()
+        - HIGH_ZONE_SIZE;
+    if (used > start) {
+        e820map_add(&MemMap, start, used - start, E820_RAM);
+        dprintf(LOG_INFO, "e820: high zone returns %u KiB to the os,"
+                " keeps 0x%08x-0x%08x\n", (used - start) / 1024, used,
+                zone_high_end() - 1);
+    }
+}

@@ -1,0 +1,25 @@
+// The machine's memory map as the BIOS reports it (32-bit flat).
+//
+// Copyright (C) 2026 The ReefBIOS authors
+// SPDX-License-Identifier: LGPL-3.0-or-later
+#ifndef MEMMAP_H
+#define MEMMAP_H
+
+#include "e820map.h" // struct e820_map
+
+#define HIGH_ZONE_SIZE  (128 * 1024) // QEMU keeps 160 KiB below the
+                                     // top of low RAM free of initrd
+#define FLASH_BASE      0xfffc0000 // the 256 KiB image, as QEMU maps it
+
+// Build e820 from fw_cfg etc/e820 (or CMOS), add our reservations, carve
+// ZONE_HIGH from the top of low RAM.
+void memmap_setup(void);
+// Return the unused part of ZONE_HIGH to the OS before boot.
+void memmap_prepboot(void);
+extern struct e820_map MemMap;
+// Top of RAM below 4 GiB (end of the block containing 1 MiB).
+u32 memmap_lowram_top(void);
+// True when [start, start + size) is entirely e820 RAM.
+bool memmap_is_ram(u64 start, u64 size);
+
+#endif // MEMMAP_H

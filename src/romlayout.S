@@ -1,0 +1,536 @@
+// Reset vector, mode transitions, 16-bit entry stubs and the fixed
+// IBM-compatible entry points (16-bit and 32-bit assembler).
+//
+// Copyright (C) 2026 The ReefBIOS authors
+// SPDX-License-Identifier: LGPL-3.0-or-later
+//
+// Sections (placed by src/layout.ld, modes checked by scripts/checkmodes.py):
+//   .text16          16-bit code: real-mode entry stubs and the 16-bit
+//                    halves of the mode transitions; must sit in the
+//                    F-segment because it runs with CS = 0xf000
+//   .fixed           the fixed entry points, from F000:E05B to F000:FFFF
+//   .text.visible32  32-bit code that 16-bit code jumps to
+//   .text            other 32-bit code (call16)
+//
+// Rules for every routine here: the comment says inputs, outputs and
+// clobbers; interrupts stay disabled across a mode switch; nothing writes
+// to the F-segment (it is read-only after POST).
+
+#include "config.h"
+#include "asm-offsets.h"
+#include "bregs.h"
+
+#define PORT_PCI_CMD    0x0cf8
+#define PORT_PCI_DATA   0x0cfc
+#define PORT_PIC1_CMD   0x20
+#define PORT_PIC2_CMD   0xa0
+#define PIC_EOI         0x20
+#define HOSTBRIDGE_I440FX 0x12378086 // 8086:1237, pc machine
+#define HOSTBRIDGE_Q35    0x29c08086 // 8086:29c0, q35 machine
+#define I440FX_PAM_DWORD0 0x58 // PAM0 is the byte at 0x59
+#define Q35_PAM_DWORD0    0x90 // PAM0 is the byte at 0x90
+#define BDA_SEG         0x40
+#define BDA_TICKS       0x6c
+#define BDA_MIDNIGHT    0x70
+#define TICKS_PER_DAY   0x1800b0
+
+// Offset of a symbol inside the F-segment, for 16-bit addressing. i386
+// relocations keep their addend in the field, so OFF16() only goes into
+// 32-bit fields (addr32 operands, ljmpl, movl): the linker's sum wraps to
+// the 16-bit offset.
+#define OFF16(sym) ((sym) - BUILD_BIOS16_BASE)
+// The same symbol in the flash copy at the top of 4 GiB.
+#define FLASH(sym) ((sym) - BUILD_BIOS_ADDR + BUILD_BIOS_FLASH)
+
+        .section .note.GNU-stack, "", @progbits
+
+// The stack 32-bit interrupt handlers run on (call32_bregs). It lives in
+// the E-segment, which stays writable after POST.
+#define CALL32_STACK_SIZE 4096
+        .section .bss
+        .balign 16
+call32_stack:
+        .skip CALL32_STACK_SIZE
+call32_stack_top:
+
+/****************************************************************
+ * GDT
+ ****************************************************************/
+
+        .section .text16, "ax"
+        .balign 16
+gdt:
+        .quad 0
+        .quad 0x00cf9b000000ffff // SEG32_CODE: flat, 32-bit, accessed
+        .quad 0x00cf93000000ffff // SEG32_DATA: flat, writable, accessed
+        .quad 0x00009b0f0000ffff // SEG16_CODE: base 0xf0000, 64 KiB
+        .quad 0x000093000000ffff // SEG16_DATA: base 0, 64 KiB
+gdt_end:
+
+// Used at reset: the GDT is read through the flash copy, which is
+// pristine even when a previous boot left the shadow RAM stale.
+gdt_desc_flash:
+        .word gdt_end - gdt - 1
+        .long FLASH(gdt)
+// Used at run time, from the shadow copy.
+gdt_desc:
+        .word gdt_end - gdt - 1
+        .long gdt
+
+/****************************************************************
+ * POST entry: real mode -> 32-bit flat, shadow, then C
+ ****************************************************************/
+
+// Entered from the reset vector with CS base 0xffff0000 (the flash) or by
+// software jumping to F000:E05B. Never returns.
+        .code16
+post_entry16:
+        cli
+        cld
+        addr32 lgdtl %cs:OFF16(gdt_desc_flash)
+        movl %cr0, %eax
+        andl $~(CR0_CD | CR0_NW), %eax
+        orl $CR0_PE, %eax
+        movl %eax, %cr0
+        ljmpl $SEG32_CODE, $FLASH(post_entry32)
+
+// Runs from the flash copy (position independent until the final jump):
+// open the PAM registers so 0xc0000-0xfffff is read-write RAM, copy the
+// pristine image into 0xe0000, jump into the copy, clear bss, enter C.
+// Two PAM config writes per chipset: each one changes the memory map.
+        .code32
+        .section .text.visible32, "ax"
+post_entry32:
+        movl $SEG32_DATA, %eax
+        movw %ax, %ds
+        movw %ax, %es
+        movw %ax, %ss
+        movw %ax, %fs
+        movw %ax, %gs
+        movl $BUILD_STACK_TOP, %esp     // low RAM is always RAM
+        rdtsc                           // POST start: post_main's argument
+        pushl %edx
+        pushl %eax
+
+        movl $0x80000000, %eax          // 00:00.0 register 0: vendor/device
+        movw $PORT_PCI_CMD, %dx
+        outl %eax, %dx
+        movw $PORT_PCI_DATA, %dx
+        inl %dx, %eax
+        cmpl $HOSTBRIDGE_I440FX, %eax
+        je 1f
+        cmpl $HOSTBRIDGE_Q35, %eax
+        je 2f
+        jmp 4f                          // unknown: run without shadow
+        // i440FX: 0x58 keeps DRAMC, PAM0 = 0x30 (F-seg RW), PAM1-2 RW;
+        // 0x5c = PAM3-6 RW.
+1:      movl $0x80000000 | I440FX_PAM_DWORD0, %ebx
+        movl $0x000000ff, %ecx
+        movl $0x33333000, %esi
+        movl $0x00000000, %edi
+        pushl $0x33333333
+        jmp 3f
+        // Q35: 0x90 = PAM0 (0x30) and PAM1-3; 0x94 = PAM4-6, keep 0x97.
+2:      movl $0x80000000 | Q35_PAM_DWORD0, %ebx
+        movl $0x00000000, %ecx
+        movl $0x33333330, %esi
+        movl $0xff000000, %edi
+        pushl $0x00333333
+3:      // ebx = config address of the first dword, ecx/edi = bits kept,
+        // esi/(%esp) = bits set, for the first and second dword.
+        movl %ebx, %eax
+        movw $PORT_PCI_CMD, %dx
+        outl %eax, %dx
+        movw $PORT_PCI_DATA, %dx
+        inl %dx, %eax
+        andl %ecx, %eax
+        orl %esi, %eax
+        outl %eax, %dx
+        leal 4(%ebx), %eax
+        movw $PORT_PCI_CMD, %dx
+        outl %eax, %dx
+        movw $PORT_PCI_DATA, %dx
+        inl %dx, %eax
+        andl %edi, %eax
+        popl %ecx
+        orl %ecx, %eax
+        outl %eax, %dx
+
+        movl $BUILD_BIOS_FLASH, %esi    // copy the pristine image
+        movl $BUILD_BIOS_ADDR, %edi
+        movl $BUILD_BIOS_SIZE / 4, %ecx
+        rep movsl
+4:      movl $post_entry32_shadow, %eax
+        jmp *%eax
+post_entry32_shadow:
+        movl $__bss_start, %edi
+        movl $__bss_end, %ecx
+        subl %edi, %ecx
+        xorl %eax, %eax
+        rep stosb
+        call post_main                  // post_main(u64 tsc_start)
+1:      hlt
+        jmp 1b
+
+/****************************************************************
+ * call32: real-mode interrupt -> 32-bit C handler
+ ****************************************************************/
+
+// Entry stub for vector handled in 32-bit C: saves the caller's registers
+// as a struct bregs on its stack and calls handler(struct bregs *).
+.macro ENTRY32 name, handler
+        .section .text16, "ax"
+        .code16
+        .global \name
+\name:
+        pushal
+        pushw %gs
+        pushw %fs
+        pushw %es
+        pushw %ds
+        movl $\handler, %ebx
+        jmp call32_bregs
+.endm
+
+// Inputs: ebx = 32-bit handler; ss:sp -> struct bregs (caller's frame).
+// Runs the handler on the call32 stack, or keeps the current stack when
+// it already is inside the call32 stack (a nested call via call16).
+// Returns to the caller with the registers from struct bregs (iret).
+        .section .text16, "ax"
+        .code16
+call32_bregs:
+        cli
+        cld
+        movw %ss, %si
+        movzwl %si, %esi
+        movzwl %sp, %edi
+        movl %esi, %eax
+        shll $4, %eax
+        addl %edi, %eax                 // eax = flat struct bregs
+        movl $call32_stack_top, %edx
+        cmpl $call32_stack, %eax
+        jb 1f
+        cmpl %edx, %eax
+        jae 1f
+        movl %eax, %edx
+1:      addr32 lgdtl %cs:OFF16(gdt_desc)
+        movl %cr0, %ecx
+        orl $CR0_PE, %ecx
+        movl %ecx, %cr0
+        ljmpl $SEG32_CODE, $call32_bregs32
+
+        .section .text.visible32, "ax"
+        .code32
+call32_bregs32:
+        movl $SEG32_DATA, %ecx
+        movw %cx, %ds
+        movw %cx, %es
+        movw %cx, %ss
+        movw %cx, %fs
+        movw %cx, %gs
+        movl %edx, %esp
+        pushl %esi                      // caller ss
+        pushl %edi                      // caller sp
+        pushl %eax
+        call *%ebx
+        addl $4, %esp
+        popl %edi
+        popl %esi
+        ljmpl $SEG16_CODE, $OFF16(call32_bregs_ret16)
+
+        .section .text16, "ax"
+        .code16
+call32_bregs_ret16:
+        movw $SEG16_DATA, %cx
+        movw %cx, %ds
+        movw %cx, %es
+        movw %cx, %ss
+        movw %cx, %fs
+        movw %cx, %gs
+        movl %cr0, %ecx
+        andl $~CR0_PE, %ecx
+        movl %ecx, %cr0
+        ljmpl $BUILD_BIOS_SEG, $OFF16(1f)
+1:      movw %si, %ss
+        movl %edi, %esp
+        popw %ds
+        popw %es
+        popw %fs
+        popw %gs
+        popal
+        iret
+
+/****************************************************************
+ * call16: 32-bit C -> real mode
+ ****************************************************************/
+
+// void call16(struct bregs *regs, u32 stack)
+// Enters real mode with every register from *regs and transfers to
+// regs->cs:regs->ip with regs->flags, as if by an interrupt: the target
+// returns with iret and the registers it leaves are stored back in *regs.
+// stack == 0: the frame goes on the current stack (esp below 1 MiB).
+// stack == (ss << 16 | sp): jump there with exactly that ss:sp; never
+// returns (used to start a boot target).
+// Clobbers: eax, ecx, edx (cdecl).
+        .section .text, "ax"
+        .code32
+        .global call16
+call16:
+        pushal
+        movl 36(%esp), %esi             // regs
+        movl 40(%esp), %eax             // stack
+        testl %eax, %eax
+        jnz 1f
+        movl %esp, %edi                 // return mode: frame goes below
+        subl $4, %edi                   //   saved esp,
+        movl %esp, (%edi)
+        subl $6, %edi                   //   an iret frame back to us
+        movl $OFF16(call16_return16), %ecx
+        movw %cx, (%edi)
+        movw $BUILD_BIOS_SEG, 2(%edi)
+        movw BREGS_flags(%esi), %cx
+        movw %cx, 4(%edi)
+        leal -BREGS_size(%edi), %ebx    // and the registers.
+        xorl %ecx, %ecx                 // ss: 0 below 64 KiB, else chosen
+        cmpl $0xffff, %ebx              //   so that sp is about 0xf000
+        jbe 2f
+        leal -0xf000(%ebx), %ecx
+        shrl $4, %ecx
+        jmp 2f
+1:      movzwl %ax, %edi                // jump mode: frame below ss:sp
+        shrl $16, %eax
+        movl %eax, %ecx
+        shll $4, %eax
+        addl %eax, %edi
+        leal -BREGS_size(%edi), %ebx
+2:      movl %ebx, %edi                 // ebx = flat frame, ecx = ss
+        pushl %ecx
+        movl $BREGS_size, %ecx
+        rep movsb
+        popl %ecx
+        movl %ecx, %eax
+        shll $4, %eax
+        subl %eax, %ebx                 // ebx = sp
+        ljmpl $SEG16_CODE, $OFF16(call16_enter16)
+
+        .section .text16, "ax"
+        .code16
+call16_enter16:
+        movw $SEG16_DATA, %ax
+        movw %ax, %ds
+        movw %ax, %es
+        movw %ax, %ss
+        movw %ax, %fs
+        movw %ax, %gs
+        movl %cr0, %eax
+        andl $~CR0_PE, %eax
+        movl %eax, %cr0
+        ljmpl $BUILD_BIOS_SEG, $OFF16(1f)
+1:      movw %cx, %ss
+        movzwl %bx, %esp
+        popw %ds
+        popw %es
+        popw %fs
+        popw %gs
+        popal
+        iret
+
+// The call16 target returned here (iret); ss:sp points at the saved esp.
+call16_return16:
+        pushfw
+        pushw %cs
+        pushw $0
+        pushal
+        pushw %gs
+        pushw %fs
+        pushw %es
+        pushw %ds
+        cli
+        cld
+        movw %ss, %ax
+        movzwl %ax, %eax
+        shll $4, %eax
+        movzwl %sp, %ecx
+        addl %ecx, %eax                 // eax = flat struct bregs
+        addr32 lgdtl %cs:OFF16(gdt_desc)
+        movl %cr0, %ecx
+        orl $CR0_PE, %ecx
+        movl %ecx, %cr0
+        ljmpl $SEG32_CODE, $call16_return32
+
+        .section .text.visible32, "ax"
+        .code32
+call16_return32:
+        movl $SEG32_DATA, %ecx
+        movw %cx, %ds
+        movw %cx, %es
+        movw %cx, %ss
+        movw %cx, %fs
+        movw %cx, %gs
+        movl BREGS_size(%eax), %esp     // the esp call16 saved
+        movl 36(%esp), %edi             // regs
+        movl %eax, %esi
+        movl $BREGS_size - 6, %ecx      // all but the return frame,
+        rep movsb
+        movw -2(%esi), %ax              // then the flags the target left
+        movw %ax, BREGS_flags(%edi)
+        popal
+        ret
+
+/****************************************************************
+ * 16-bit interrupt handlers
+ ****************************************************************/
+
+        ENTRY32 entry_10, handle_10
+        ENTRY32 entry_11, handle_11
+        ENTRY32 entry_12, handle_12
+        ENTRY32 entry_13, handle_13
+        ENTRY32 entry_15, handle_15
+        ENTRY32 entry_16, handle_16
+        ENTRY32 entry_18, handle_18
+        ENTRY32 entry_19, handle_19
+        ENTRY32 entry_1a, handle_1a
+
+        .section .text16, "ax"
+        .code16
+
+// IRQ 0 (int 08h): count ticks in the BDA, wrap at midnight, chain to
+// int 1Ch, acknowledge the PIC.
+        .global entry_08
+entry_08:
+        pushw %ds
+        pushl %eax
+        movw $BDA_SEG, %ax
+        movw %ax, %ds
+        movl BDA_TICKS, %eax
+        incl %eax
+        cmpl $TICKS_PER_DAY, %eax
+        jb 1f
+        xorl %eax, %eax
+        incb BDA_MIDNIGHT
+1:      movl %eax, BDA_TICKS
+        int $0x1c
+        movb $PIC_EOI, %al
+        outb %al, $PORT_PIC1_CMD
+        popl %eax
+        popw %ds
+        iret
+
+// IRQs nobody claimed: acknowledge them so the PIC does not stall.
+        .global entry_irq_master, entry_irq_slave
+entry_irq_slave:
+        pushw %ax
+        movb $PIC_EOI, %al
+        outb %al, $PORT_PIC2_CMD
+        outb %al, $PORT_PIC1_CMD
+        popw %ax
+        iret
+entry_irq_master:
+        pushw %ax
+        movb $PIC_EOI, %al
+        outb %al, $PORT_PIC1_CMD
+        popw %ax
+        iret
+
+/****************************************************************
+ * Fixed addresses F000:E05B-F000:FFFF
+ ****************************************************************/
+
+// The IBM PC/AT BIOS entry points and tables that old software reaches
+// by absolute address. scripts/checkrom.py verifies each symbol below.
+// .fixed starts at F000:E05B (BUILD_FIXED_BASE).
+#define ORG(addr) .org (addr) - 0xe05b
+
+        .section .fixed, "ax"
+        .code16
+        .global fixed_post, fixed_int13_hd, fixed_int19, fixed_cfgtable
+        .global fixed_int16, fixed_int09, fixed_int13_fd, fixed_fdparm
+        .global fixed_int10, fixed_int12, fixed_int11, fixed_int15
+        .global fixed_int1a, fixed_int08, fixed_iret, fixed_int05
+        .global fixed_reset, fixed_date, fixed_model, fixed_int0e
+        .global fixed_int14, fixed_int17, fixed_nmi, fixed_csum
+
+        ORG(0xe05b)
+fixed_post:
+        jmp post_entry16
+        ORG(0xe2c3)
+fixed_nmi:
+        iret
+        ORG(0xe3fe)
+fixed_int13_hd:
+        jmp entry_13
+        ORG(0xe401)                     // fixed disk parameter table:
+        .fill 16, 1, 0                  //   none (no ST-506 drives)
+        ORG(0xe6f2)
+fixed_int19:
+        jmp entry_19
+        ORG(0xe6f5)                     // int 15h C0h configuration table
+fixed_cfgtable:
+        .word 8                         // bytes that follow
+        .byte 0xfc                      // model: AT
+        .byte 0x00                      // submodel
+        .byte 0x01                      // BIOS revision
+        .byte 0x70                      // feature 1: EBDA, int 15h 4Fh,
+                                        //   RTC, second PIC
+        .byte 0x40                      // feature 2: int 16h 09h
+        .byte 0x00, 0x00, 0x00          // features 3-5
+        ORG(0xe729)                     // baud rate divisors
+        .word 0x0417, 0x0300, 0x0180, 0x00c0, 0x0060, 0x0030, 0x0018, 0x000c
+        ORG(0xe739)
+fixed_int14:
+        iret
+        ORG(0xe82e)
+fixed_int16:
+        jmp entry_16
+        ORG(0xe987)
+fixed_int09:
+        jmp entry_irq_master
+        ORG(0xec59)
+fixed_int13_fd:
+        jmp entry_13
+        ORG(0xef57)
+fixed_int0e:
+        jmp entry_irq_master
+        ORG(0xefc7)                     // diskette parameter table (1.44M)
+fixed_fdparm:
+        .byte 0xaf, 0x02, 0x25, 0x02, 0x12, 0x1b, 0xff, 0x6c, 0xf6, 0x0f
+        .byte 0x08
+        ORG(0xefd2)
+fixed_int17:
+        iret
+        ORG(0xf045)                     // int 10h functions 0-Fh
+        jmp entry_10
+        ORG(0xf065)
+fixed_int10:
+        jmp entry_10
+        ORG(0xf841)
+fixed_int12:
+        jmp entry_12
+        ORG(0xf84d)
+fixed_int11:
+        jmp entry_11
+        ORG(0xf859)
+fixed_int15:
+        jmp entry_15
+        ORG(0xfe6e)
+fixed_int1a:
+        jmp entry_1a
+        ORG(0xfea5)
+fixed_int08:
+        jmp entry_08
+        ORG(0xff53)
+fixed_iret:
+        iret
+fixed_int05:                            // print screen: nothing to print
+        iret
+        ORG(0xfff0)
+fixed_reset:                            // CS base is 0xffff0000 here, so a
+        jmp post_entry16                //   near jump stays in the flash
+        ORG(0xfff5)
+fixed_date:
+        .ascii "11/29/26"
+        ORG(0xfffe)
+fixed_model:
+        .byte 0xfc                      // PC/AT
+fixed_csum:
+        .byte 0                         // F-segment sums to 0 (checkrom.py)

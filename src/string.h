@@ -1,0 +1,23 @@
+// Freestanding string and memory helpers (32-bit flat code and host tests).
+//
+// Copyright (C) 2026 The ReefBIOS authors
+// SPDX-License-Identifier: LGPL-3.0-or-later
+//
+// Host tests compile with -iquote src, so <string.h> there is still libc's;
+// these prototypes match libc's so the two agree.
+#ifndef STRING_H
+#define STRING_H
+
+#include "types.h" // size_t
+
+void *memcpy(void *dst, const void *src, size_t n);
+void *memmove(void *dst, const void *src, size_t n);
+void *memset(void *dst, int c, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+size_t strlen(const char *s);
+size_t strnlen(const char *s, size_t max);
+int strcmp(const char *a, const char *b);
+int strncmp(const char *a, const char *b, size_t n);
+char *strchr(const char *s, int c);
+
+#endif // STRING_H

@@ -1,0 +1,127 @@
+// TSC frequency from kvmclock when KVM offers it, else calibrated against
+// the PIT; every delay and timeout goes through here (32-bit flat).
+//
+// Copyright (C) 2026 The ReefBIOS authors
+// SPDX-License-Identifier: LGPL-3.0-or-later
+//
+// kvmclock: Linux Documentation/virt/kvm/x86/msr.rst (MSR_KVM_SYSTEM_TIME_NEW
+// and struct pvclock_vcpu_time_info), cpuid.rst (KVM_FEATURE_CLOCKSOURCE2).
+#include "div64.h" // div64_u32
+#include "hw/pit.h" // pit_wait_ticks
+#include "output.h" // dprintf
+#include "string.h" // memcmp
+#include "timer.h" // timer_setup
+#include "x86.h" // rdtsc
+
+#define CPUID_KVM_SIGNATURE     0x40000000
+#define CPUID_KVM_FEATURES      0x40000001
+#define  KVM_FEATURE_CLOCKSOURCE2 (1 << 3)
+#define MSR_KVM_SYSTEM_TIME_NEW 0x4b564d01
+#define CALIBRATE_US            2000 // PIT gate for TSC calibration
+
+struct pvclock_vcpu_time_info {
+    u32 version;
+    u32 pad0;
+    u64 tsc_timestamp;
+    u64 system_time;
+    u32 tsc_to_system_mul;
+    s8 tsc_shift;
+    u8 flags;
+    u8 pad[2];
+} PACKED;
+_Static_assert(sizeof(struct pvclock_vcpu_time_info) == 32, "pvclock");
+
+static u64 TscStart;
+static u32 TscKhz = 1000000; // a guess until timer_setup() runs
+
+static bool
+kvm_has_clocksource(void)
+{
+    u32 eax, ebx, ecx, edx;
+    cpuid(CPUID_KVM_SIGNATURE, &eax, &ebx, &ecx, &edx);
+    char sig[12];
+    memcpy(sig, &ebx, 4);
+    memcpy(sig + 4, &ecx, 4);
+    memcpy(sig + 8, &edx, 4);
+    if (memcmp(sig, "KVMKVMKVM\0\0\0", 12) || eax < CPUID_KVM_FEATURES)
+        return false;
+    cpuid(CPUID_KVM_FEATURES, &eax, &ebx, &ecx, &edx);
+    return eax & KVM_FEATURE_CLOCKSOURCE2;
+}
+
+// ns = ((tsc << shift) * mul) >> 32, so kHz = 10^6 * 2^32 / (mul << shift).
+static u32
+kvmclock_khz(void)
+{
+    static struct pvclock_vcpu_time_info info ALIGNED(32);
+    wrmsr(MSR_KVM_SYSTEM_TIME_NEW, (u32)&info | 1);
+    u32 mul = info.tsc_to_system_mul;
+    s8 shift = info.tsc_shift;
+    wrmsr(MSR_KVM_SYSTEM_TIME_NEW, 0); // leave the OS a clean MSR
+    if (!mul)
+        return 0;
+    u64 khz = div64_u32(1000000ULL << 32, mul, NULL);
+    return shift >= 0 ? (u32)(khz >> shift) : (u32)(khz << -shift);
+}
+
+static u32
+pit_calibrate_khz(void)
+{
+    u64 t0 = rdtsc();
+    pit_wait_ticks(PIT_HZ / 1000 * CALIBRATE_US / 1000);
+    return (u32)div64_u32(rdtsc() - t0, CALIBRATE_US / 1000, NULL);
+}
+
+void
+timer_setup(u64 tsc_start)
+{
+    TscStart = tsc_start;
+    const char *source = "kvmclock";
+    u32 khz = kvm_has_clocksource() ? kvmclock_khz() : 0;
+    if (!khz) {
+        source = "pit";
+        khz = pit_calibrate_khz();
+    }
+    if (khz)
+        TscKhz = khz;
+    dprintf(LOG_INFO, "timer: tsc %u khz from %s\n", TscKhz, source);
+}
+
+u32
+timer_tsc_khz(void)
+{
+    return TscKhz;
+}
+
+u64
+timer_us_since_start(void)
+{
+    return div64_u32((rdtsc() - TscStart) * 1000, TscKhz, NULL);
+}
+
+u64
+timer_deadline_us(u32 us)
+{
+    return rdtsc() + div64_u32((u64)us * TscKhz, 1000, NULL);
+}
+
+bool
+timer_passed(u64 deadline)
+{
+    return (s64)(rdtsc() - deadline) >= 0;
+}
+
+void
+udelay(u32 us)
+{
+    u64 deadline = timer_deadline_us(us);
+    while (!timer_passed(deadline))
+        cpu_relax();
+}
+
+void
+mdelay(u32 ms)
+{
+    while (ms--)
+        udelay(1000);
+}

@@ -1,0 +1,39 @@
+// Basic integer types and compiler helpers, for every mode and for host tests.
+//
+// Copyright (C) 2026 The ReefBIOS authors
+// SPDX-License-Identifier: LGPL-3.0-or-later
+#ifndef TYPES_H
+#define TYPES_H
+
+#ifndef __ASSEMBLY__
+
+typedef unsigned char u8;
+typedef signed char s8;
+typedef unsigned short u16;
+typedef signed short s16;
+typedef unsigned int u32;
+typedef signed int s32;
+typedef unsigned long long u64;
+typedef signed long long s64;
+
+#include <stddef.h> // size_t, offsetof, NULL
+#include <stdint.h> // uintptr_t
+#include <stdbool.h> // bool
+
+#define PACKED __attribute__((packed))
+#define ALIGNED(n) __attribute__((aligned(n)))
+#define NORETURN __attribute__((noreturn))
+#define UNUSED __attribute__((unused))
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define ALIGN_UP(x, a) (((x) + ((a) - 1)) & ~((typeof(x))(a) - 1))
+#define ALIGN_DOWN(x, a) ((x) & ~((typeof(x))(a) - 1))
+#define MIN(a, b) ((a) < (b) ? (a) : (b))
+#define MAX(a, b) ((a) > (b) ? (a) : (b))
+
+// Entry points that 16-bit assembler reaches through call32(): the mode
+// checker (scripts/checkmodes.py) lets .text16 refer only to symbols in
+// these sections.
+#define VISIBLE32 __attribute__((section(".text.visible32"), used))
+
+#endif // !__ASSEMBLY__
+#endif // TYPES_H
