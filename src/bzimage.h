@@ -140,8 +140,9 @@ struct bzimage_info {
 // LOADED_HIGH clear (zImage); setup_len < (setup_sects + 1) * 512 or that
 // above 0x8000; kernel_len 0; initrd_len > initrd_addr_max + 1 (0x37ffffff
 // before 2.03); cmdline_len > cmdline_size + 1 (cmdline_size 255 before
-// 2.06). Returns 0 and fills *out (if out is not NULL), or a negative
-// BZIMAGE_ERR_*.
+// 2.06). Reads only setup[0..0x26b], so the buffer may be shorter than
+// setup_len as long as it holds that much. Returns 0 and fills *out (if
+// out is not NULL), or a negative BZIMAGE_ERR_*.
 int bzimage_check(const void *setup, u32 setup_len, u32 kernel_len,
                   u32 initrd_len, u32 cmdline_len, struct bzimage_info *out);
 
