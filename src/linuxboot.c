@@ -106,8 +106,9 @@ blob_load(const struct blob *b)
     return fw_cfg_read_item(b->data_key, (void *)b->addr, b->size);
 }
 
+// sp: the top of the setup heap (at most 0xfff0, inside the segment).
 static void NORETURN
-linuxboot_enter(u32 setup_addr, u16 heap_end)
+linuxboot_enter(u32 setup_addr, u16 sp)
 {
     u16 seg = setup_addr >> 4;
     struct bregs r = {};
@@ -119,7 +120,7 @@ linuxboot_enter(u32 setup_addr, u16 heap_end)
     dprintf(LOG_INFO, "boot: linux handoff at %u.%03u ms, entry %04x:0000\n",
             (u32)(us / 1000), (u32)(us % 1000), r.cs);
     // The stack sits at the top of the heap, as boot.rst suggests.
-    call16(&r, ((u32)seg << 16) | heap_end);
+    call16(&r, ((u32)seg << 16) | sp);
     __builtin_unreachable();
 }
 
@@ -179,13 +180,12 @@ linuxboot_bzimage(void)
         return;
     }
     struct bzimage_fill_args args = {
-        .setup_addr = setup.addr,
-        .heap_end = MIN(heap_top, 0xfff0u) & 0xfff0,
+        .setup_addr = setup.addr, .heap_end = heap_top & ~0xfu,
         .cmdline_addr = cmdline.addr, .cmdline_size = cmdline.size,
         .initrd_addr = initrd.addr, .initrd_size = initrd.size,
     };
     bzimage_fill((void *)setup.addr, &args);
-    linuxboot_enter(setup.addr, args.heap_end);
+    linuxboot_enter(setup.addr, MIN(args.heap_end, 0xfff0u));
 }
 
 void
