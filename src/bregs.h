@@ -59,6 +59,8 @@ void bregs_log_unsupported(struct bregs *r, u8 code, const char *func,
 // with the registers it left in *regs. stack == ss << 16 | sp: jump with
 // that stack and never return.
 void call16(struct bregs *regs, u32 stack);
+// The same as a far call: the target returns with retf.
+void call16_far(struct bregs *regs);
 
 // Real-mode segment:offset (e.g. es:di from a caller) -> flat address.
 static inline void *

@@ -18,7 +18,9 @@
 #include "linuxboot.h" // linuxboot_boot
 #include "malloc.h" // zone_alloc
 #include "memmap.h" // memmap_is_ram
+#include "optionrom.h" // optionrom_boot_fw_cfg
 #include "output.h" // dprintf
+#include "string.h" // strlen
 #include "timer.h" // timer_us_since_start
 
 #define SETUP_LOW_LIMIT  BUILD_STACK_TOP // below: IVT, BDA, our stack
@@ -197,8 +199,8 @@ linuxboot_boot(void)
         break;
     case ROM_MULTIBOOT:
     case ROM_PVH:
-        dprintf(LOG_ERR, "linux: %s kernels need option rom support, not"
-                " built yet\n", RomKind == ROM_PVH ? "pvh" : "multiboot");
+        // QEMU's ROM loads these kernels itself (by fw_cfg DMA).
+        optionrom_boot_fw_cfg(RomPath + strlen("/rom@"));
         break;
     case ROM_NONE:
         break;

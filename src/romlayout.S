@@ -272,21 +272,30 @@ call32_bregs_ret16:
 // stack == (ss << 16 | sp): jump there with exactly that ss:sp; never
 // returns (used to start a boot target).
 // Clobbers: eax, ecx, edx (cdecl).
+//
+// void call16_far(struct bregs *regs)
+// The same with a far call: the target returns with retf (option ROM
+// entry points, boot entry vectors).
         .section .text, "ax"
         .code32
-        .global call16
+        .global call16, call16_far
 call16:
         pushal
-        movl 36(%esp), %esi             // regs
+        movl $OFF16(call16_return16), %ebp
         movl 40(%esp), %eax             // stack
+        jmp 0f
+call16_far:
+        pushal
+        movl $OFF16(call16_return16_far), %ebp
+        xorl %eax, %eax
+0:      movl 36(%esp), %esi             // regs
         testl %eax, %eax
         jnz 1f
         movl %esp, %edi                 // return mode: frame goes below
         subl $4, %edi                   //   saved esp,
         movl %esp, (%edi)
-        subl $6, %edi                   //   an iret frame back to us
-        movl $OFF16(call16_return16), %ecx
-        movw %cx, (%edi)
+        subl $6, %edi                   //   a return frame back to us
+        movw %bp, (%edi)
         movw $BUILD_BIOS_SEG, 2(%edi)
         movw BREGS_flags(%esi), %cx
         movw %cx, 4(%edi)
@@ -304,10 +313,10 @@ call16:
         addl %eax, %edi
         leal -BREGS_size(%edi), %ebx
 2:      movl %ebx, %edi                 // ebx = flat frame, ecx = ss
-        pushl %ecx
+        movl %ecx, %edx
         movl $BREGS_size, %ecx
         rep movsb
-        popl %ecx
+        movl %edx, %ecx
         movl %ecx, %eax
         shll $4, %eax
         subl %eax, %ebx                 // ebx = sp
@@ -335,9 +344,11 @@ call16_enter16:
         popal
         iret
 
-// The call16 target returned here (iret); ss:sp points at the saved esp.
+// The call16 target returned here with iret; ss:sp points at the saved
+// esp.
 call16_return16:
         pushfw
+call16_return16_flags:                  // the target's flags on the stack
         pushw %cs
         pushw $0
         pushal
@@ -358,6 +369,16 @@ call16_return16:
         movl %ecx, %cr0
         ljmpl $SEG32_CODE, $call16_return32
 
+// The call16_far target returned here with retf: the flags word of the
+// return frame is still on the stack; replace it with the target's flags.
+call16_return16_far:
+        pushw %bp
+        movw %sp, %bp
+        pushfw
+        popw 2(%bp)
+        popw %bp
+        jmp call16_return16_flags
+
         .section .text.visible32, "ax"
         .code32
 call16_return32:
@@ -372,8 +393,9 @@ call16_return32:
         movl %eax, %esi
         movl $BREGS_size - 6, %ecx      // all but the return frame,
         rep movsb
-        movw -2(%esi), %ax              // then the flags the target left
-        movw %ax, BREGS_flags(%edi)
+        movl 36(%esp), %edi             // then the flags the target left
+        movw BREGS_flags(%eax), %cx
+        movw %cx, BREGS_flags(%edi)
         popal
         ret
 

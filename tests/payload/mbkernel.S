@@ -1,0 +1,74 @@
+// Multiboot 1 test kernel (32-bit): reports the boot loader's magic and
+// its info pointer on the debug port, then exits QEMU through
+// isa-debug-exit. QEMU loads it with its multiboot_dma.bin option ROM,
+// which ReefBIOS runs for -kernel images that are not bzImages.
+//
+// Copyright (C) 2026 The ReefBIOS authors
+// SPDX-License-Identifier: LGPL-3.0-or-later
+//
+// Multiboot Specification 0.6.96, 3.1 (header) and 3.2 (machine state).
+
+#define MB_MAGIC        0x1badb002
+#define MB_FLAGS        0x00000002 // bit 1: memory information wanted
+#define MB_BOOT_MAGIC   0x2badb002
+#define PORT_DEBUG      0x402
+#define PORT_EXIT       0xf4
+
+        .section .multiboot, "a"
+        .balign 4
+        .long MB_MAGIC, MB_FLAGS, -(MB_MAGIC + MB_FLAGS)
+
+        .text
+        .code32
+        .global _start
+_start:
+        movl %eax, %esi                 // boot magic
+        movl %ebx, %edi                 // info structure
+        leal banner, %eax
+        call puts
+        movl %esi, %eax
+        call puthex
+        leal mbi, %eax
+        call puts
+        movl %edi, %eax
+        call puthex
+        movl $'\n', %eax
+        movw $PORT_DEBUG, %dx
+        outb %al, %dx
+        cmpl $MB_BOOT_MAGIC, %esi
+        sete %al                        // exit code 3 on success, 1 else
+        movw $PORT_EXIT, %dx
+        outb %al, %dx
+1:      hlt
+        jmp 1b
+
+// puts: eax = NUL-terminated string. Clobbers eax, ecx, edx.
+puts:
+        movl %eax, %ecx
+        movw $PORT_DEBUG, %dx
+2:      movb (%ecx), %al
+        testb %al, %al
+        jz 3f
+        outb %al, %dx
+        incl %ecx
+        jmp 2b
+3:      ret
+
+// puthex: eax = value, printed as 8 hex digits. Clobbers eax-edx.
+puthex:
+        movl %eax, %ebx
+        movl $8, %ecx
+        movw $PORT_DEBUG, %dx
+4:      roll $4, %ebx
+        movl %ebx, %eax
+        andl $0xf, %eax
+        movb hexdigits(%eax), %al
+        outb %al, %dx
+        loop 4b
+        ret
+
+        .section .rodata
+banner: .asciz "MBKERNEL magic="
+mbi:    .asciz " mbi="
+hexdigits: .ascii "0123456789abcdef"
+        .section .note.GNU-stack, "", @progbits
