@@ -33,7 +33,8 @@ SRC32 := src/post.c src/output.c src/string.c src/timer.c src/malloc.c \
     src/memmap.c src/e820map.c src/ivt.c src/system.c src/clock.c \
     src/video.c src/kbd.c src/disk.c src/boot.c src/bootorder.c \
     src/linuxboot.c src/bzimage.c src/optionrom.c \
-    src/fw/fw_cfg.c src/fw/fwcfg_dir.c src/fw/shadow.c \
+    src/smp.c src/fw/fw_cfg.c src/fw/fwcfg_dir.c src/fw/shadow.c \
+    src/fw/chipset.c src/fw/pciinit.c \
     src/hw/pci.c src/hw/pic.c src/hw/pit.c src/hw/rtc.c src/hw/serial.c
 SRC16 :=
 ASM := src/romlayout.S
@@ -55,7 +56,7 @@ OBJS := $(OBJASM) $(OBJ32) $(OBJ16)
 GENERATED := $(OUT)/autoconf.h $(OUT)/asm-offsets.h $(OUT)/version.h
 
 .PHONY: all check test bench clean distclean menuconfig olddefconfig \
-    defconfig qemu-test demo FORCE
+    defconfig qemu-test build-test demo FORCE
 
 all: $(OUT)/bios.bin $(OUT)/bios-256k.bin
 
@@ -137,10 +138,17 @@ $(OUT)/bios-256k.bin: $(OUT)/bios.bin
 include tests/tests.mk
 include tests/bench.mk
 
-qemu-test: all $(BENCH_OUT)/tinykernel.bzImage
-	$(Q)$(PYTHON3) -m pytest -q tests/qemu
+QEMU_PAYLOADS := $(BENCH_OUT)/tinykernel.bzImage $(BENCH_OUT)/mbkernel.elf \
+    $(BENCH_OUT)/pvhkernel.elf
+
+qemu-test: all $(QEMU_PAYLOADS)
+	$(Q)$(PYTHON3) -m pytest -q -rs tests/qemu
+
+build-test:
+	$(Q)$(PYTHON3) -m pytest -q tests/build
 
 check: all
+	$(Q)$(MAKE) build-test
 	$(Q)$(MAKE) unit-test
 	$(Q)$(MAKE) fuzz
 	$(Q)$(MAKE) qemu-test

@@ -8,7 +8,9 @@
 // here with a pristine copy of the image (the reset path copies it again
 // from flash), so no state survives from an earlier boot.
 #include "boot.h" // boot_run
+#include "fw/chipset.h" // chipset_setup
 #include "fw/fw_cfg.h" // fw_cfg_setup
+#include "fw/pciinit.h" // pci_setup
 #include "fw/shadow.h" // shadow_setup
 #include "hw/pic.h" // pic_setup
 #include "hw/pit.h" // pit_setup
@@ -17,6 +19,7 @@
 #include "malloc.h" // malloc_preinit
 #include "memmap.h" // memmap_setup
 #include "output.h" // dprintf
+#include "smp.h" // smp_setup
 #include "timer.h" // timer_setup
 #include "version.h" // REEF_VERSION
 
@@ -54,6 +57,13 @@ post_main(u64 tsc_start)
     pit_setup();
     rtc_setup();
     pic_unmask(1 << 0); // the system tick
+
+    post_step("chipset");
+    chipset_setup();
+    pci_setup();
+
+    post_step("cpus");
+    smp_setup();
 
     post_step("boot list");
     boot_setup();

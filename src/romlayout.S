@@ -19,6 +19,7 @@
 #include "config.h"
 #include "asm-offsets.h"
 #include "bregs.h"
+#include "smp.h"
 
 #define PORT_PCI_CMD    0x0cf8
 #define PORT_PCI_DATA   0x0cfc
@@ -398,6 +399,46 @@ call16_return32:
         movw %cx, BREGS_flags(%edi)
         popal
         ret
+
+/****************************************************************
+ * AP entry (SIPI target)
+ ****************************************************************/
+
+// Started by smp_setup()'s SIPI in real mode at CS:IP = xx00:0000: it must
+// sit on a 4 KiB boundary (layout.ld puts .text16.ap first in .text16).
+// Records this CPU's APIC ID (x2APIC ID from CPUID 0Bh when available)
+// in SmpApicIds[SmpCount++] and halts with interrupts off until the OS
+// sends its own INIT-SIPI. Uses only 32-bit addressing: E-segment data is
+// reached through ds = 0xe000 with 32-bit displacements.
+        .section .text16.ap, "ax"
+        .code16
+        .global ap_entry
+ap_entry:
+        cli
+        cld
+        movw $(BUILD_BIOS_ADDR >> 4), %ax
+        movw %ax, %ds
+        xorl %eax, %eax
+        cpuid
+        cmpl $0xb, %eax
+        jb 1f
+        movl $0xb, %eax
+        xorl %ecx, %ecx
+        cpuid                           // edx = x2APIC ID
+        jmp 2f
+1:      movl $1, %eax
+        cpuid
+        shrl $24, %ebx
+        movl %ebx, %edx                 // edx = APIC ID
+2:      xorl %ebx, %ebx
+        movl $1, %eax
+        lock xaddl %eax, (SmpCount - BUILD_BIOS_ADDR)(%ebx)
+        cmpl $SMP_MAX_CPUS, %eax
+        jae 3f
+        movl %edx, (SmpApicIds - BUILD_BIOS_ADDR)(%ebx, %eax, 4)
+3:      cli
+        hlt
+        jmp 3b
 
 /****************************************************************
  * 16-bit interrupt handlers

@@ -15,6 +15,15 @@
 
 #define PCI_VENDOR_ID  0x00
 #define PCI_DEVICE_ID  0x02
+#define PCI_COMMAND    0x04
+#define  PCI_COMMAND_IO     0x0001
+#define  PCI_COMMAND_MEMORY 0x0002
+#define  PCI_COMMAND_MASTER 0x0004
+#define PCI_CLASS_REVISION 0x08
+#define PCI_HEADER_TYPE 0x0e
+#define  PCI_HEADER_TYPE_MULTI 0x80
+#define PCI_INTERRUPT_LINE 0x3c
+#define PCI_INTERRUPT_PIN  0x3d
 
 #define PCI_BDF(bus, dev, fn) (((bus) << 8) | ((dev) << 3) | (fn))
 

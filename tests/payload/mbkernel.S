@@ -1,6 +1,6 @@
-// Multiboot 1 test kernel (32-bit): reports the boot loader's magic and
-// its info pointer on the debug port, then exits QEMU through
-// isa-debug-exit. QEMU loads it with its multiboot_dma.bin option ROM,
+// Multiboot 1 test kernel (32-bit): reports the boot loader's magic, its
+// info pointer and whether the F-segment is writable on the debug port,
+// then exits QEMU through isa-debug-exit. QEMU loads it with its multiboot_dma.bin option ROM,
 // which ReefBIOS runs for -kernel images that are not bzImages.
 //
 // Copyright (C) 2026 The ReefBIOS authors
@@ -13,6 +13,7 @@
 #define MB_BOOT_MAGIC   0x2badb002
 #define PORT_DEBUG      0x402
 #define PORT_EXIT       0xf4
+#define FSEG_PROBE      0xffffe
 
         .section .multiboot, "a"
         .balign 4
@@ -32,9 +33,16 @@ _start:
         call puts
         movl %edi, %eax
         call puthex
-        movl $'\n', %eax
-        movw $PORT_DEBUG, %dx
-        outb %al, %dx
+        // The BIOS must have made the F-segment read-only: try to flip
+        // the model byte at F000:FFFE and report whether it stuck.
+        leal fseg_ro, %eax
+        movb FSEG_PROBE, %bl
+        notb FSEG_PROBE
+        cmpb FSEG_PROBE, %bl
+        je 5f
+        notb FSEG_PROBE
+        leal fseg_rw, %eax
+5:      call puts
         cmpl $MB_BOOT_MAGIC, %esi
         sete %al                        // exit code 3 on success, 1 else
         movw $PORT_EXIT, %dx
@@ -70,5 +78,7 @@ puthex:
         .section .rodata
 banner: .asciz "MBKERNEL magic="
 mbi:    .asciz " mbi="
+fseg_ro: .asciz " fseg=ro\n"
+fseg_rw: .asciz " fseg=rw\n"
 hexdigits: .ascii "0123456789abcdef"
         .section .note.GNU-stack, "", @progbits

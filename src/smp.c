@@ -1,0 +1,94 @@
+// CPU discovery with INIT-SIPI-SIPI: every AP runs ap_entry (romlayout.S)
+// once, records its APIC ID and halts with interrupts off, which is the
+// state an OS expects to wake with its own INIT-SIPI (32-bit flat).
+//
+// Copyright (C) 2026 The ReefBIOS authors
+// SPDX-License-Identifier: LGPL-3.0-or-later
+//
+// Intel SDM volume 3A, 8.4.4 (MP initialization example). QEMU's CPUs
+// need no delays between the IPIs, so none are spent. The expected count
+// comes from fw_cfg; a CPU that never answers is logged, not waited for.
+#include "config.h" // BUILD_BIOS16_BASE
+#include "fw/fw_cfg.h" // fw_cfg_read_u32
+#include "hw/lapic.h" // lapic_write
+#include "output.h" // dprintf
+#include "smp.h" // smp_setup
+#include "timer.h" // timer_deadline_us
+#include "x86.h" // cpuid
+
+#define SMP_TIMEOUT_US (100000 + 5000 * SMP_MAX_CPUS / 64)
+
+// Written by the APs in real mode (romlayout.S ap_entry): E-segment data.
+u32 SmpCount;
+u32 SmpApicIds[SMP_MAX_CPUS];
+extern char ap_entry[];
+
+static u32
+cpu_apic_id(void)
+{
+    u32 eax, ebx, ecx, edx;
+    cpuid(0, &eax, &ebx, &ecx, &edx);
+    if (eax >= 0xb) {
+        cpuid(0xb, &eax, &ebx, &ecx, &edx);
+        return edx; // x2APIC ID: also right above 255
+    }
+    cpuid(1, &eax, &ebx, &ecx, &edx);
+    return ebx >> 24;
+}
+
+static void
+smp_wait_icr(void)
+{
+    while (lapic_read(LAPIC_ICR_LOW) & LAPIC_ICR_PENDING)
+        cpu_relax();
+}
+
+void
+smp_setup(void)
+{
+    u32 expected = fw_cfg_read_u32(FW_CFG_NB_CPUS) & 0xffff;
+    SmpApicIds[0] = cpu_apic_id();
+    SmpCount = 1;
+    // Virtual wire mode: the PIC's interrupts arrive through LINT0, NMIs
+    // through LINT1 (MP specification 3.6.2.2).
+    lapic_write(LAPIC_SVR, lapic_read(LAPIC_SVR) | LAPIC_SVR_ENABLE);
+    lapic_write(LAPIC_LVT_LINT0, LAPIC_LVT_EXTINT);
+    lapic_write(LAPIC_LVT_LINT1, LAPIC_LVT_NMI);
+    if (expected > 1) {
+        u32 vector = ((u32)ap_entry >> 12) & 0xff;
+        lapic_write(LAPIC_ICR_HIGH, 0);
+        lapic_write(LAPIC_ICR_LOW, LAPIC_ICR_ALL_BUT_SELF | LAPIC_ICR_ASSERT
+                    | LAPIC_ICR_INIT);
+        smp_wait_icr();
+        lapic_write(LAPIC_ICR_LOW, LAPIC_ICR_ALL_BUT_SELF | LAPIC_ICR_ASSERT
+                    | LAPIC_ICR_STARTUP | vector);
+        smp_wait_icr();
+        u64 deadline = timer_deadline_us(SMP_TIMEOUT_US);
+        while (*(volatile u32 *)&SmpCount < expected
+               && !timer_passed(deadline))
+            cpu_relax();
+    }
+    u32 count = *(volatile u32 *)&SmpCount;
+    if (count > SMP_MAX_CPUS) {
+        dprintf(LOG_WARN, "smp: %u cpus answered, keeping %u\n", count,
+                SMP_MAX_CPUS);
+        count = SMP_MAX_CPUS;
+    }
+    SmpCount = count;
+    if (count != expected)
+        dprintf(LOG_WARN, "smp: %u of %u cpus answered\n", count, expected);
+    dprintf(LOG_INFO, "smp: %u cpus, bsp apic id %u\n", count,
+            SmpApicIds[0]);
+}
+
+int
+smp_cpu_count(void)
+{
+    return SmpCount;
+}
+
+const u32 *
+smp_apic_ids(void)
+{
+    return SmpApicIds;
+}
