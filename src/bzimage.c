@@ -36,7 +36,7 @@ bzimage_check(const void *setup, u32 setup_len, u32 kernel_len,
     struct linux_setup_header h;
     struct bzimage_info info;
     u64 cmdline_max;
-    u32 sects;
+    u32 sects, syssize;
 
     if (!setup || setup_len < BZIMAGE_HDR_END) {
         dprintf(LOG_WARN, "linux: invalid kernel: setup_len 0x%x below"
@@ -86,11 +86,27 @@ bzimage_check(const void *setup, u32 setup_len, u32 kernel_len,
         dprintf(LOG_WARN, "linux: invalid kernel: kernel_len 0\n");
         return BZIMAGE_ERR_KERNEL;
     }
+    // syssize is 16 bits before 2.04; a file cut short still has a
+    // header that claims the whole kernel.
+    syssize = h.version >= BZIMAGE_PROTO(2, 4) ? h.syssize
+        : (h.syssize & 0xffff);
+    if ((u64)syssize * 16 > kernel_len) {
+        dprintf(LOG_WARN, "linux: invalid kernel: kernel_len 0x%x below"
+                " syssize 0x%x paragraphs (truncated)\n", kernel_len,
+                syssize);
+        return BZIMAGE_ERR_KERNEL;
+    }
 
     info.loadflags = h.loadflags;
     info.code32_start = h.code32_start;
+    if (h.version >= BZIMAGE_PROTO(2, 12))
+        info.xloadflags = h.xloadflags;
     info.initrd_addr_max = h.version >= BZIMAGE_PROTO(2, 3)
         ? h.initrd_addr_max : BZIMAGE_OLD_INITRD_MAX;
+    // A 64-bit kernel that may sit above 4 GiB takes its initrd anywhere
+    // (boot.rst, xloadflags): initrd_addr_max no longer binds.
+    if (info.xloadflags & BZIMAGE_XLF_CAN_BE_LOADED_ABOVE_4G)
+        info.initrd_addr_max = 0xffffffff;
     if ((u64)initrd_len > (u64)info.initrd_addr_max + 1) {
         dprintf(LOG_WARN, "linux: invalid kernel: initrd_len 0x%x above"
                 " initrd_addr_max 0x%x\n", initrd_len, info.initrd_addr_max);
@@ -115,8 +131,6 @@ bzimage_check(const void *setup, u32 setup_len, u32 kernel_len,
         info.pref_address_low = (u32)h.pref_address;
         info.init_size = h.init_size;
     }
-    if (h.version >= BZIMAGE_PROTO(2, 12))
-        info.xloadflags = h.xloadflags;
     if (setup_len > info.setup_size)
         dprintf(LOG_DEBUG, "linux: setup_len 0x%x, using the first 0x%x"
                 " bytes\n", setup_len, info.setup_size);

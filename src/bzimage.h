@@ -27,6 +27,10 @@
 #define BZIMAGE_KEEP_SEGMENTS 0x40 // obsolete
 #define BZIMAGE_CAN_USE_HEAP 0x80 // heap_end_ptr is valid
 
+// xloadflags bits (2.12+).
+#define BZIMAGE_XLF_KERNEL_64 0x01
+#define BZIMAGE_XLF_CAN_BE_LOADED_ABOVE_4G 0x02
+
 #define BZIMAGE_LOADER_UNDEFINED 0xff // type_of_loader without an id
 #define BZIMAGE_VID_MODE_NORMAL 0xffff
 #define BZIMAGE_OLD_CMDLINE_MAGIC 0xa33f // old protocol, at offset 0x20

@@ -149,7 +149,8 @@ test_debian_kernel_accepted(void **state)
     assert_int_equal(info.setup_size, SETUP_LEN);
     assert_int_equal(info.loadflags, 0x01);
     assert_int_equal(info.code32_start, 0x100000);
-    assert_int_equal(info.initrd_addr_max, 0x7fffffff);
+    // xloadflags has CAN_BE_LOADED_ABOVE_4G: the initrd limit goes.
+    assert_int_equal(info.initrd_addr_max, 0xffffffff);
     assert_int_equal(info.cmdline_max, 0x800);
     assert_int_equal(info.kernel_alignment, 0x200000);
     assert_int_equal(info.relocatable, 1);
@@ -302,9 +303,44 @@ test_no_kernel(void **state)
 }
 
 static void
+test_truncated_kernel(void **state)
+{
+    (void)state;
+    assert_int_equal(bzimage_check(setup, SETUP_LEN, 0x7d8200, 0, 0, NULL),
+                     0);
+    expect_refusal(bzimage_check(setup, SETUP_LEN, 0x7d81ff, 0, 0, NULL),
+                   BZIMAGE_ERR_KERNEL, ERR_PREFIX "kernel_len 0x7d81ff below"
+                   " syssize 0x7d820 paragraphs (truncated)");
+}
+
+static void
+test_truncated_kernel_before_204(void **state)
+{
+    (void)state;
+    put16(0x206, 0x0203);
+    put32(0x1f4, 0x00017d82); // only the low 16 bits count before 2.04
+    assert_int_equal(bzimage_check(setup, SETUP_LEN, 0x7d820, 0, 0, NULL),
+                     0);
+}
+
+static void
+test_initrd_above_4g_capable(void **state)
+{
+    struct bzimage_info info;
+
+    (void)state;
+    assert_int_equal(check(SETUP_LEN, 0xfffff000, 0, &info), 0);
+    assert_int_equal(info.initrd_addr_max, 0xffffffff);
+    put16(0x236, 0x01); // 64-bit, but not loadable above 4 GiB
+    assert_int_equal(check(SETUP_LEN, 0x80000000, 0, &info), 0);
+    assert_int_equal(info.initrd_addr_max, 0x7fffffff);
+}
+
+static void
 test_initrd_limit(void **state)
 {
     (void)state;
+    put16(0x236, 0);
     assert_int_equal(check(SETUP_LEN, 0x80000000, 0, NULL), 0);
     expect_refusal(check(SETUP_LEN, 0x80000001, 0, NULL), BZIMAGE_ERR_INITRD,
                    ERR_PREFIX "initrd_len 0x80000001 above initrd_addr_max"
@@ -326,6 +362,7 @@ static void
 test_initrd_limit_4g(void **state)
 {
     (void)state;
+    put16(0x236, 0);
     put32(0x22c, 0xffffffff);
     assert_int_equal(check(SETUP_LEN, 0xffffffff, 0, NULL), 0);
     put32(0x22c, 0);
@@ -574,6 +611,9 @@ main(void)
         T(test_setup_len_above_setup_sects),
         T(test_setup_too_big),
         T(test_no_kernel),
+        T(test_truncated_kernel),
+        T(test_truncated_kernel_before_204),
+        T(test_initrd_above_4g_capable),
         T(test_initrd_limit),
         T(test_initrd_limit_before_203),
         T(test_initrd_limit_4g),
