@@ -8,6 +8,7 @@
 // here with a pristine copy of the image (the reset path copies it again
 // from flash), so no state survives from an earlier boot.
 #include "boot.h" // boot_run
+#include "fw/biostables.h" // biostables_setup
 #include "fw/chipset.h" // chipset_setup
 #include "fw/fw_cfg.h" // fw_cfg_setup
 #include "fw/pciinit.h" // pci_setup
@@ -64,6 +65,9 @@ post_main(u64 tsc_start)
 
     post_step("cpus");
     smp_setup();
+
+    post_step("firmware tables");
+    biostables_setup();
 
     post_step("boot list");
     boot_setup();
