@@ -35,7 +35,8 @@ SRC32 := src/post.c src/output.c src/string.c src/timer.c src/malloc.c \
     src/linuxboot.c src/bzimage.c src/optionrom.c \
     src/smp.c src/fw/fw_cfg.c src/fw/fwcfg_dir.c src/fw/shadow.c \
     src/fw/chipset.c src/fw/pciinit.c src/fw/biostables.c \
-    src/fw/mptable.c src/fw/pirtable.c \
+    src/fw/mptable.c src/fw/pirtable.c src/fw/smbios.c \
+    src/fw/tableloader.c src/fw/acpi.c \
     src/hw/pci.c src/hw/pic.c src/hw/pit.c src/hw/rtc.c src/hw/serial.c
 SRC16 :=
 ASM := src/romlayout.S
@@ -140,7 +141,7 @@ include tests/tests.mk
 include tests/bench.mk
 
 QEMU_PAYLOADS := $(BENCH_OUT)/tinykernel.bzImage $(BENCH_OUT)/mbkernel.elf \
-    $(BENCH_OUT)/pvhkernel.elf
+    $(BENCH_OUT)/pvhkernel.elf $(BENCH_OUT)/fwcfgdump.elf
 
 qemu-test: all $(QEMU_PAYLOADS)
 	$(Q)$(PYTHON3) -m pytest -q -rs tests/qemu

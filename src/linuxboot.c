@@ -100,6 +100,24 @@ blobs_overlap(const struct blob *a, const struct blob *b)
     return true;
 }
 
+// QEMU places the initrd just below the top of low RAM minus what it
+// expects the firmware to keep (160 KiB); ReefBIOS may keep more, so when
+// QEMU's spot is not RAM the initrd moves down to the highest spot that
+// is, as any boot loader may choose (boot.rst, ramdisk_image).
+static void
+initrd_place(struct blob *initrd, u32 initrd_max)
+{
+    if (!initrd->size || memmap_is_ram(initrd->addr, initrd->size))
+        return;
+    u32 top = MIN(memmap_lowram_top(), initrd_max + 1);
+    if (top < initrd->size)
+        return; // blob_fits() refuses it with a line
+    u32 addr = ALIGN_DOWN(top - initrd->size, 4096);
+    dprintf(LOG_INFO, "linux: initrd moved from 0x%08x to 0x%08x: qemu's"
+            " place is not ram\n", initrd->addr, addr);
+    initrd->addr = addr;
+}
+
 static int
 blob_load(const struct blob *b)
 {
@@ -167,6 +185,7 @@ linuxboot_bzimage(void)
         heap_top = MIN(heap_top, cmdline.addr - setup.addr);
     struct blob seg = { "setup segment", 0, 0, 0, setup.addr, heap_top };
     u32 initrd_max = MIN(info.initrd_addr_max, 0xfffffffe);
+    initrd_place(&initrd, initrd_max);
     if (!blob_fits(&seg, SETUP_LOW_LIMIT, SETUP_HIGH_LIMIT)
         || heap_top < setup.size
         || !blob_fits(&kernel, 0x100000, 0xffffffff)

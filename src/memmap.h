@@ -7,8 +7,10 @@
 
 #include "e820map.h" // struct e820_map
 
-#define HIGH_ZONE_SIZE  (128 * 1024) // QEMU keeps 160 KiB below the
-                                     // top of low RAM free of initrd
+// QEMU's ACPI tables alone take 128 KiB (more with many CPUs); QEMU
+// keeps only 160 KiB below the top of low RAM free of its initrd, so the
+// kernel loader checks (and if need be moves) the initrd.
+#define HIGH_ZONE_SIZE  (256 * 1024)
 #define FLASH_BASE      0xfffc0000 // the 256 KiB image, as QEMU maps it
 
 // Build e820 from fw_cfg etc/e820 (or CMOS), add our reservations, carve

@@ -88,12 +88,17 @@ format(putc_fn putc, void *ctx, const char *fmt, va_list args)
             continue;
         }
         char pad = ' ';
-        int width = 0, longs = 0;
+        int width = 0, longs = 0, precision = -1;
         fmt++;
         if (*fmt == '0')
             pad = '0';
         while (*fmt >= '0' && *fmt <= '9')
             width = width * 10 + (*fmt++ - '0');
+        if (*fmt == '.') { // precision: only %s uses it (at most N chars)
+            precision = 0;
+            for (fmt++; *fmt >= '0' && *fmt <= '9'; fmt++)
+                precision = precision * 10 + (*fmt - '0');
+        }
         while (*fmt == 'l') {
             longs++;
             fmt++;
@@ -126,7 +131,7 @@ format(putc_fn putc, void *ctx, const char *fmt, va_list args)
         case 's': {
             const char *s = va_arg(args, const char *);
             int len = 0;
-            for (; s && s[len]; len++)
+            for (; s && s[len] && len != precision; len++)
                 ;
             for (int i = len; i < width; i++)
                 putc(ctx, ' ');

@@ -16,8 +16,8 @@
 #include "autoconf.h" // CONFIG_DEBUG_LEVEL
 #include "types.h" // size_t
 
-// Format: %d %u %x %X %s %c %p %%, with optional '0', width, and 'l'/'ll'
-// (64-bit) length modifiers. A line must end in "\n"; each call writes
+// Format: %d %u %x %X %s %c %p %%, with optional '0', width, '.N'
+// (for %s: at most N characters) and 'l'/'ll' (64-bit) length modifiers. A line must end in "\n"; each call writes
 // whole lines with one string I/O per line.
 void output_printf(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));

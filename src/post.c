@@ -8,10 +8,12 @@
 // here with a pristine copy of the image (the reset path copies it again
 // from flash), so no state survives from an earlier boot.
 #include "boot.h" // boot_run
+#include "fw/acpi.h" // acpi_setup
 #include "fw/biostables.h" // biostables_setup
 #include "fw/chipset.h" // chipset_setup
 #include "fw/fw_cfg.h" // fw_cfg_setup
 #include "fw/pciinit.h" // pci_setup
+#include "fw/smbios.h" // smbios_setup
 #include "fw/shadow.h" // shadow_setup
 #include "hw/pic.h" // pic_setup
 #include "hw/pit.h" // pit_setup
@@ -67,7 +69,9 @@ post_main(u64 tsc_start)
     smp_setup();
 
     post_step("firmware tables");
+    acpi_setup();
     biostables_setup();
+    smbios_setup();
 
     post_step("boot list");
     boot_setup();

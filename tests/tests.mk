@@ -21,7 +21,13 @@ FUZZ_OUT := $(TESTS_OUT)/fuzz
 
 # Modules under test, by their path below src/ without ".c". Each has
 # tests/unit/<module>-test.c and tests/fuzz/<module>-fuzz.c.
-TEST_MODULES := e820map bzimage fw/fwcfg_dir
+TEST_MODULES := e820map bzimage fw/fwcfg_dir fw/tableloader fw/smbios
+
+# Extra sources (fakes of the functions a module calls) that a module's
+# test and fuzzer link too: TEST_EXTRA_<module> := tests/unit/stubs/x.c
+TEST_EXTRA_fw/tableloader := tests/unit/stubs/fakefw.c
+TEST_EXTRA_fw/smbios := tests/unit/stubs/fakefw.c
+TEST_EXTRA_SRCS := $(sort $(foreach m,$(TEST_MODULES),$(TEST_EXTRA_$(m))))
 
 TEST_INCLUDES := -iquote src -iquote tests/unit/stubs
 TEST_WARNINGS := -Wall -Wextra -Werror
@@ -43,10 +49,19 @@ UNIT_BINS := $(TEST_MODULES:%=$(UNIT_OUT)/%-test)
 FUZZ_BINS := $(TEST_MODULES:%=$(FUZZ_OUT)/%-fuzz)
 UNIT_OBJS := $(TEST_MODULES:%=$(UNIT_OUT)/obj/src/%.o) \
     $(TEST_MODULES:%=$(UNIT_OUT)/obj/tests/unit/%-test.o) \
-    $(UNIT_OUT)/obj/tests/unit/stubs/output.o
+    $(UNIT_OUT)/obj/tests/unit/stubs/output.o \
+    $(TEST_EXTRA_SRCS:%.c=$(UNIT_OUT)/obj/%.o)
 FUZZ_OBJS := $(TEST_MODULES:%=$(FUZZ_OUT)/obj/src/%.o) \
     $(TEST_MODULES:%=$(FUZZ_OUT)/obj/tests/fuzz/%-fuzz.o) \
-    $(FUZZ_OUT)/obj/tests/unit/stubs/output.o
+    $(FUZZ_OUT)/obj/tests/unit/stubs/output.o \
+    $(TEST_EXTRA_SRCS:%.c=$(FUZZ_OUT)/obj/%.o)
+
+# Modules with a unit test but no fuzzer (builders whose only input is
+# what the firmware itself gathered).
+UNIT_ONLY_MODULES := fw/mptable fw/pirtable
+UNIT_BINS += $(UNIT_ONLY_MODULES:%=$(UNIT_OUT)/%-test)
+UNIT_OBJS += $(UNIT_ONLY_MODULES:%=$(UNIT_OUT)/obj/src/%.o) \
+    $(UNIT_ONLY_MODULES:%=$(UNIT_OUT)/obj/tests/unit/%-test.o)
 
 .PHONY: unit-test unit-test-build fuzz fuzz-build tests-clean
 .SECONDARY: $(UNIT_OBJS) $(FUZZ_OBJS)
@@ -78,6 +93,13 @@ $(FUZZ_OUT)/%-fuzz: $(FUZZ_OUT)/obj/tests/fuzz/%-fuzz.o \
 	@echo "  FUZZLD  $@"
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(FUZZCC) $(FUZZ_SANITIZE) -o $@ $^
+
+# A module's extra objects join the prerequisites (and so $^) of the
+# pattern rules above.
+$(foreach m,$(TEST_MODULES),$(eval \
+    $(UNIT_OUT)/$(m)-test: $(TEST_EXTRA_$(m):%.c=$(UNIT_OUT)/obj/%.o)))
+$(foreach m,$(TEST_MODULES),$(eval \
+    $(FUZZ_OUT)/$(m)-fuzz: $(TEST_EXTRA_$(m):%.c=$(FUZZ_OUT)/obj/%.o)))
 
 -include $(UNIT_OBJS:.o=.d) $(FUZZ_OBJS:.o=.d)
 

@@ -12,6 +12,7 @@
 #include "fw/chipset.h" // chipset_setup
 #include "fw/shadow.h" // shadow_machine
 #include "hw/pci.h" // pci_config_writel
+#include "memmap.h" // MemMap
 #include "output.h" // dprintf
 #include "x86.h" // outb
 
@@ -49,9 +50,24 @@ piix_setup(void)
     pci_config_writew(PIIX_PM_BDF, PCI_COMMAND, PCI_COMMAND_IO);
 }
 
+// MMCONFIG: QEMU describes it in the MCFG table only when enabled here;
+// the OS trusts it only when e820 reserves it.
+static void
+q35_mmconfig_setup(void)
+{
+    pci_config_writel(Q35_MCH_BDF, Q35_PCIEXBAR + 4, 0);
+    pci_config_writel(Q35_MCH_BDF, Q35_PCIEXBAR,
+                      Q35_MMCONFIG_BASE | Q35_PCIEXBAR_EN);
+    e820map_add(&MemMap, Q35_MMCONFIG_BASE, Q35_MMCONFIG_SIZE,
+                E820_RESERVED);
+    dprintf(LOG_INFO, "chipset: mmconfig at 0x%08x, 256 buses\n",
+            Q35_MMCONFIG_BASE);
+}
+
 static void
 ich9_setup(void)
 {
+    q35_mmconfig_setup();
     pci_config_writel(ICH9_LPC_BDF, ICH9_PIRQA_ROUT, pirq_route_dword());
     pci_config_writel(ICH9_LPC_BDF, ICH9_PIRQE_ROUT, pirq_route_dword());
     pci_config_writel(ICH9_LPC_BDF, ICH9_PMBASE, PORT_ACPI_PM_BASE | 1);

@@ -31,6 +31,12 @@
 #define PCI_ID_PIIX3_ISA    0x70008086
 #define PCI_ID_PIIX4_PM     0x71138086
 
+#define Q35_MCH_BDF         PCI_BDF(0, 0, 0)
+#define Q35_PCIEXBAR        0x60 // 64-bit: base, length, enable
+#define  Q35_PCIEXBAR_EN    0x01 // length bits 2:1 = 00: 256 buses
+#define Q35_MMCONFIG_BASE   0xb0000000 // QEMU's q35 PCI hole starts here
+#define Q35_MMCONFIG_SIZE   0x10000000 // 256 buses x 1 MiB
+
 #define ICH9_LPC_BDF        PCI_BDF(0, 0x1f, 0)
 #define ICH9_SMBUS_BDF      PCI_BDF(0, 0x1f, 3)
 #define ICH9_PMBASE         0x40

@@ -13,4 +13,13 @@
 #define CONFIG_DEBUG_LEVEL 5
 #endif
 
+// WRITE_POINTER records kept for S3 resume (src/fw/tableloader.c).
+#ifndef CONFIG_S3_WRITE_POINTERS
+#define CONFIG_S3_WRITE_POINTERS 8
+#endif
+
+#define CONFIG_ROM_SIZE 256
+#define CONFIG_ACPI 1
+
 #endif // AUTOCONF_H
+

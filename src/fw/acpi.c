@@ -1,0 +1,170 @@
+// ACPI tables: run the linker-loader, then walk what it installed from
+// the RSDP, log every table and reserve the FACS as ACPI NVS (32-bit
+// flat).
+//
+// Copyright (C) 2026 The ReefBIOS authors
+// SPDX-License-Identifier: LGPL-3.0-or-later
+//
+// ACPI 6.5: 5.2.5 (RSDP), 5.2.7/5.2.8 (RSDT/XSDT), 5.2.9 (FADT: FACS at
+// offset 36, X_FIRMWARE_CTRL at 132), 5.2.10 (FACS in ACPI NVS memory).
+// QEMU's etc/system-states: one byte per sleep state S0-S5, bit 7 set when
+// the state is enabled (QEMU hw/acpi/core.c).
+#include "fw/acpi.h" // acpi_setup
+#include "fw/fw_cfg.h" // fw_cfg_find
+#include "fw/tableloader.h" // tableloader_run
+#include "memmap.h" // MemMap
+#include "output.h" // dprintf
+#include "string.h" // memcmp
+
+#define RSDP_FILE "etc/acpi/rsdp"
+#define SYSTEM_STATES_FILE "etc/system-states"
+#define SYSTEM_STATE_ENABLED 0x80
+#define ACPI_HEADER_SIZE 36
+#define FADT_FIRMWARE_CTRL 36
+#define FADT_X_FIRMWARE_CTRL 132
+#define ACPI_TABLES_MAX 64
+
+struct acpi_header {
+    char signature[4];
+    u32 length;
+    u8 revision;
+    u8 checksum;
+    char oem_id[6];
+    char oem_table_id[8];
+    u32 oem_revision;
+    u32 creator_id;
+    u32 creator_revision;
+} PACKED;
+_Static_assert(sizeof(struct acpi_header) == ACPI_HEADER_SIZE, "header");
+
+struct rsdp {
+    char signature[8];      // "RSD PTR "
+    u8 checksum;
+    char oem_id[6];
+    u8 revision;
+    u32 rsdt_address;
+    u32 length;             // revision >= 2 from here
+    u64 xsdt_address;
+    u8 extended_checksum;
+    u8 reserved[3];
+} PACKED;
+_Static_assert(sizeof(struct rsdp) == 36, "rsdp");
+
+bool
+acpi_s3_enabled(void)
+{
+    const struct fwcfg_file *f = fw_cfg_find(SYSTEM_STATES_FILE);
+    u8 states[6];
+    if (!f || f->size < sizeof(states)
+        || fw_cfg_read_file(f, 0, states, sizeof(states)))
+        return false;
+    return states[3] & SYSTEM_STATE_ENABLED;
+}
+
+static u8
+checksum(const void *p, u32 len)
+{
+    u8 sum = 0;
+    for (const u8 *b = p; len--; b++)
+        sum += *b;
+    return sum;
+}
+
+// The tables live in blobs the loader placed: a pointer outside every
+// blob is not followed (QEMU wrote it, but the loader checked only the
+// blobs).
+static const struct acpi_header *
+acpi_table(u64 addr)
+{
+    if (!addr || addr > 0xffffffffULL - ACPI_HEADER_SIZE)
+        return NULL;
+    const struct acpi_header *t = (void *)(u32)addr;
+    if (t->length < ACPI_HEADER_SIZE || checksum(t, t->length)) {
+        dprintf(LOG_WARN, "acpi: table at 0x%08x bad length %u or"
+                " checksum\n", (u32)addr, t->length);
+        return NULL;
+    }
+    return t;
+}
+
+static void
+acpi_log_table(const struct acpi_header *t)
+{
+    dprintf(LOG_INFO, "acpi: %.4s at 0x%08x length %u\n", t->signature,
+            (u32)t, t->length);
+}
+
+// The FACS must be ACPI NVS in e820 (the OS keeps it across sleep).
+static void
+acpi_reserve_facs(const struct acpi_header *fadt)
+{
+    u64 facs = 0;
+    if (fadt->length >= FADT_X_FIRMWARE_CTRL + 8)
+        facs = *(const u64 *)((const u8 *)fadt + FADT_X_FIRMWARE_CTRL);
+    if (!facs && fadt->length >= FADT_FIRMWARE_CTRL + 4)
+        facs = *(const u32 *)((const u8 *)fadt + FADT_FIRMWARE_CTRL);
+    if (!facs || facs > 0xffffffffULL)
+        return;
+    const u32 *f = (void *)(u32)facs;
+    if (memcmp(f, "FACS", 4) || f[1] < 64) {
+        dprintf(LOG_WARN, "acpi: facs at 0x%08x not valid\n", (u32)facs);
+        return;
+    }
+    e820map_add(&MemMap, (u32)facs, f[1], E820_NVS);
+    dprintf(LOG_INFO, "acpi: FACS at 0x%08x length %u (nvs)\n", (u32)facs,
+            f[1]);
+}
+
+static void
+acpi_walk(const struct rsdp *rsdp)
+{
+    bool x = rsdp->revision >= 2 && rsdp->xsdt_address;
+    const struct acpi_header *sdt = acpi_table(x ? rsdp->xsdt_address
+                                                 : rsdp->rsdt_address);
+    if (!sdt)
+        return;
+    acpi_log_table(sdt);
+    u32 entry = x ? 8 : 4;
+    u32 count = MIN((sdt->length - ACPI_HEADER_SIZE) / entry,
+                    (u32)ACPI_TABLES_MAX);
+    const u8 *entries = (const u8 *)sdt + ACPI_HEADER_SIZE;
+    for (u32 i = 0; i < count; i++) {
+        u64 addr = x ? *(const u64 *)(entries + 8 * i)
+            : *(const u32 *)(entries + 4 * i);
+        const struct acpi_header *t = acpi_table(addr);
+        if (!t)
+            continue;
+        acpi_log_table(t);
+        if (!memcmp(t->signature, "FACP", 4))
+            acpi_reserve_facs(t);
+    }
+}
+
+void
+acpi_setup(void)
+{
+    if (!CONFIG_ACPI)
+        return;
+    bool s3 = acpi_s3_enabled();
+    int n = tableloader_run(s3);
+    if (n < 0) {
+        dprintf(LOG_INFO, "acpi: no table-loader from qemu\n");
+        return;
+    }
+    dprintf(LOG_INFO, "acpi: loader ran %d commands, s3 %s, %d write"
+            " pointers kept\n", n, s3 ? "enabled" : "disabled",
+            tableloader_wp_count());
+    const struct tableloader_file *f = tableloader_find(RSDP_FILE);
+    if (!f || f->size < 20) {
+        dprintf(LOG_WARN, "acpi: no rsdp blob\n");
+        return;
+    }
+    const struct rsdp *rsdp = f->data;
+    if (memcmp(rsdp->signature, "RSD PTR ", 8) || checksum(rsdp, 20)) {
+        dprintf(LOG_WARN, "acpi: rsdp at 0x%08x not valid\n", (u32)rsdp);
+        return;
+    }
+    dprintf(LOG_INFO, "acpi: RSDP at 0x%08x revision %u\n", (u32)rsdp,
+            rsdp->revision);
+    acpi_walk(rsdp);
+}
