@@ -32,7 +32,7 @@ endif
 SRC32 := src/post.c src/output.c src/string.c src/timer.c src/malloc.c \
     src/memmap.c src/e820map.c src/ivt.c src/system.c src/clock.c \
     src/video.c src/kbd.c src/disk.c src/boot.c src/bootorder.c \
-    src/linuxboot.c src/bzimage.c src/optionrom.c \
+    src/linuxboot.c src/bzimage.c src/optionrom.c src/resume.c \
     src/smp.c src/fw/fw_cfg.c src/fw/fwcfg_dir.c src/fw/shadow.c \
     src/fw/chipset.c src/fw/pciinit.c src/fw/biostables.c \
     src/fw/mptable.c src/fw/pirtable.c src/fw/smbios.c \

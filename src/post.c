@@ -22,6 +22,7 @@
 #include "malloc.h" // malloc_preinit
 #include "memmap.h" // memmap_setup
 #include "output.h" // dprintf
+#include "resume.h" // resume_prepboot
 #include "smp.h" // smp_setup
 #include "timer.h" // timer_setup
 #include "version.h" // REEF_VERSION
@@ -78,6 +79,7 @@ post_main(u64 tsc_start)
 
     post_step("prepare boot");
     memmap_prepboot();
+    resume_prepboot();
     shadow_prepboot();
 
     post_step("boot");

@@ -19,6 +19,7 @@
 #include "config.h"
 #include "asm-offsets.h"
 #include "bregs.h"
+#include "resume.h"
 #include "smp.h"
 
 #define PORT_PCI_CMD    0x0cf8
@@ -30,6 +31,11 @@
 #define HOSTBRIDGE_Q35    0x29c08086 // 8086:29c0, q35 machine
 #define I440FX_PAM_DWORD0 0x58 // PAM0 is the byte at 0x59
 #define Q35_PAM_DWORD0    0x90 // PAM0 is the byte at 0x90
+#define PORT_CMOS_INDEX 0x70
+#define PORT_CMOS_DATA  0x71
+#define CMOS_SHUTDOWN   0x0f
+#define CMOS_SHUTDOWN_S3 0xfe
+#define PAM_ENTRY_SIZE  24 // bytes per pam_table entry
 #define BDA_SEG         0x40
 #define BDA_TICKS       0x6c
 #define BDA_MIDNIGHT    0x70
@@ -97,8 +103,9 @@ post_entry16:
 
 // Runs from the flash copy (position independent until the final jump):
 // open the PAM registers so 0xc0000-0xfffff is read-write RAM, copy the
-// pristine image into 0xe0000, jump into the copy, clear bss, enter C.
-// Two PAM config writes per chipset: each one changes the memory map.
+// pristine image into 0xe0000 (all of it, or all but .data.resume on an
+// S3 resume), jump into the copy, clear bss, enter post_main() or
+// s3_resume().
         .code32
         .section .text.visible32, "ax"
 post_entry32:
@@ -108,70 +115,104 @@ post_entry32:
         movw %ax, %ss
         movw %ax, %fs
         movw %ax, %gs
-        movl $BUILD_STACK_TOP, %esp     // low RAM is always RAM
-        rdtsc                           // POST start: post_main's argument
-        pushl %edx
-        pushl %eax
+        // No stack until we know where one may go: an S3 resume must not
+        // write to the OS's low memory. The POST start TSC waits in
+        // ebp (low) and esp (high).
+        rdtsc
+        movl %eax, %ebp
+        movl %edx, %esp
 
         movl $0x80000000, %eax          // 00:00.0 register 0: vendor/device
         movw $PORT_PCI_CMD, %dx
         outl %eax, %dx
         movw $PORT_PCI_DATA, %dx
         inl %dx, %eax
-        cmpl $HOSTBRIDGE_I440FX, %eax
-        je 1f
-        cmpl $HOSTBRIDGE_Q35, %eax
+        movl $FLASH(pam_table), %ebx
+1:      movl (%ebx), %ecx
+        testl %ecx, %ecx
+        jz 4f                           // unknown host bridge: no shadow
+        cmpl %ecx, %eax
         je 2f
-        jmp 4f                          // unknown: run without shadow
-        // i440FX: 0x58 keeps DRAMC, PAM0 = 0x30 (F-seg RW), PAM1-2 RW;
-        // 0x5c = PAM3-6 RW.
-1:      movl $0x80000000 | I440FX_PAM_DWORD0, %ebx
-        movl $0x000000ff, %ecx
-        movl $0x33333000, %esi
-        movl $0x00000000, %edi
-        pushl $0x33333333
-        jmp 3f
-        // Q35: 0x90 = PAM0 (0x30) and PAM1-3; 0x94 = PAM4-6, keep 0x97.
-2:      movl $0x80000000 | Q35_PAM_DWORD0, %ebx
-        movl $0x00000000, %ecx
-        movl $0x33333330, %esi
-        movl $0xff000000, %edi
-        pushl $0x00333333
-3:      // ebx = config address of the first dword, ecx/edi = bits kept,
-        // esi/(%esp) = bits set, for the first and second dword.
-        movl %ebx, %eax
+        addl $PAM_ENTRY_SIZE, %ebx
+        jmp 1b
+2:      movl 4(%ebx), %eax              // first PAM dword
         movw $PORT_PCI_CMD, %dx
         outl %eax, %dx
         movw $PORT_PCI_DATA, %dx
         inl %dx, %eax
-        andl %ecx, %eax
-        orl %esi, %eax
+        andl 8(%ebx), %eax
+        orl 12(%ebx), %eax
         outl %eax, %dx
-        leal 4(%ebx), %eax
+        movl 4(%ebx), %eax              // second PAM dword
+        addl $4, %eax
         movw $PORT_PCI_CMD, %dx
         outl %eax, %dx
         movw $PORT_PCI_DATA, %dx
         inl %dx, %eax
-        andl %edi, %eax
-        popl %ecx
-        orl %ecx, %eax
+        andl 16(%ebx), %eax
+        orl 20(%ebx), %eax
         outl %eax, %dx
 
-        movl $BUILD_BIOS_FLASH, %esi    // copy the pristine image
+        // S3 resume: CMOS shutdown status 0xfe (QEMU sets it on wakeup)
+        // and POST's marker in the (now readable) shadow RAM.
+        movb $CMOS_SHUTDOWN, %al
+        outb %al, $PORT_CMOS_INDEX
+        inb $PORT_CMOS_DATA, %al
+        cmpb $CMOS_SHUTDOWN_S3, %al
+        jne 3f
+        cmpl $RESUME_MAGIC, ResumeMagic
+        jne 3f
+        // Resume: copy the pristine image around .data.resume, which
+        // holds what POST left for us.
+        movl $BUILD_BIOS_FLASH, %esi
+        movl $BUILD_BIOS_ADDR, %edi
+        movl $__resume_start - BUILD_BIOS_ADDR, %ecx
+        rep movsb
+        movl $FLASH(__resume_end), %esi
+        movl $__resume_end, %edi
+        movl $BUILD_BIOS_ADDR + BUILD_BIOS_SIZE, %ecx
+        subl %edi, %ecx
+        rep movsb
+        movl $s3_resume, %ebx
+        movl $call32_stack_top, %esi    // the E-segment: not the OS's
+        jmp 5f
+3:      movl $BUILD_BIOS_FLASH, %esi    // POST: copy the whole image
         movl $BUILD_BIOS_ADDR, %edi
         movl $BUILD_BIOS_SIZE / 4, %ecx
         rep movsl
-4:      movl $post_entry32_shadow, %eax
+4:      movl $post_main, %ebx
+        movl $BUILD_STACK_TOP, %esi     // low RAM is always RAM
+5:      movl $post_entry32_shadow, %eax
         jmp *%eax
+
+// Running from the shadow copy: ebx = C entry, esi = its stack top,
+// ebp/esp = TSC at reset.
 post_entry32_shadow:
+        movl %esp, %edx
         movl $__bss_start, %edi
         movl $__bss_end, %ecx
         subl %edi, %ecx
         xorl %eax, %eax
         rep stosb
-        call post_main                  // post_main(u64 tsc_start)
+        movl %esi, %esp
+        pushl %edx
+        pushl %ebp
+        call *%ebx                      // post_main/s3_resume(u64 tsc)
 1:      hlt
         jmp 1b
+
+// PAM programming per host bridge: ID, config address of the first of two
+// dwords, then for each dword the bits kept and the bits set. i440FX:
+// 0x58 keeps DRAMC, PAM0 = 0x30 (0xf0000-0xfffff read-write), PAM1-6 =
+// 0x33; Q35: PAM0-6 at 0x90-0x96, 0x97 kept. Two config writes each: each
+// one changes the memory map.
+        .balign 4
+pam_table:
+        .long HOSTBRIDGE_I440FX, 0x80000000 | I440FX_PAM_DWORD0
+        .long 0x000000ff, 0x33333000, 0x00000000, 0x33333333
+        .long HOSTBRIDGE_Q35, 0x80000000 | Q35_PAM_DWORD0
+        .long 0x00000000, 0x33333330, 0xff000000, 0x00333333
+        .long 0
 
 /****************************************************************
  * call32: real-mode interrupt -> 32-bit C handler

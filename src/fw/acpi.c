@@ -95,6 +95,14 @@ acpi_log_table(const struct acpi_header *t)
 }
 
 // The FACS must be ACPI NVS in e820 (the OS keeps it across sleep).
+static u32 Facs;
+
+u32
+acpi_facs(void)
+{
+    return Facs;
+}
+
 static void
 acpi_reserve_facs(const struct acpi_header *fadt)
 {
@@ -111,6 +119,7 @@ acpi_reserve_facs(const struct acpi_header *fadt)
         return;
     }
     e820map_add(&MemMap, (u32)facs, f[1], E820_NVS);
+    Facs = (u32)facs;
     dprintf(LOG_INFO, "acpi: FACS at 0x%08x length %u (nvs)\n", (u32)facs,
             f[1]);
 }

@@ -53,21 +53,11 @@ piix_setup(void)
 // MMCONFIG: QEMU describes it in the MCFG table only when enabled here;
 // the OS trusts it only when e820 reserves it.
 static void
-q35_mmconfig_setup(void)
+ich9_setup(void)
 {
     pci_config_writel(Q35_MCH_BDF, Q35_PCIEXBAR + 4, 0);
     pci_config_writel(Q35_MCH_BDF, Q35_PCIEXBAR,
                       Q35_MMCONFIG_BASE | Q35_PCIEXBAR_EN);
-    e820map_add(&MemMap, Q35_MMCONFIG_BASE, Q35_MMCONFIG_SIZE,
-                E820_RESERVED);
-    dprintf(LOG_INFO, "chipset: mmconfig at 0x%08x, 256 buses\n",
-            Q35_MMCONFIG_BASE);
-}
-
-static void
-ich9_setup(void)
-{
-    q35_mmconfig_setup();
     pci_config_writel(ICH9_LPC_BDF, ICH9_PIRQA_ROUT, pirq_route_dword());
     pci_config_writel(ICH9_LPC_BDF, ICH9_PIRQE_ROUT, pirq_route_dword());
     pci_config_writel(ICH9_LPC_BDF, ICH9_PMBASE, PORT_ACPI_PM_BASE | 1);
@@ -80,7 +70,7 @@ ich9_setup(void)
 }
 
 void
-chipset_setup(void)
+chipset_program(void)
 {
     switch (shadow_machine()) {
     case MACHINE_I440FX:
@@ -94,6 +84,18 @@ chipset_setup(void)
         return;
     }
     elcr_set_level(chipset_pci_irq_mask());
+}
+
+void
+chipset_setup(void)
+{
+    chipset_program();
+    if (shadow_machine() == MACHINE_Q35) {
+        e820map_add(&MemMap, Q35_MMCONFIG_BASE, Q35_MMCONFIG_SIZE,
+                    E820_RESERVED);
+        dprintf(LOG_INFO, "chipset: mmconfig at 0x%08x, 256 buses\n",
+                Q35_MMCONFIG_BASE);
+    }
     dprintf(LOG_INFO, "chipset: pm base 0x%04x, sci irq %d, smbus 0x%04x,"
             " pirq irqs %d %d %d %d\n", PORT_ACPI_PM_BASE, ACPI_SCI_IRQ,
             PORT_SMB_BASE, PirqIrqs[0], PirqIrqs[1], PirqIrqs[2],
