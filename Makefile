@@ -36,7 +36,7 @@ SRC32 := src/post.c src/output.c src/string.c src/timer.c src/malloc.c \
     src/smp.c src/fw/fw_cfg.c src/fw/fwcfg_dir.c src/fw/shadow.c \
     src/fw/chipset.c src/fw/pciinit.c src/fw/biostables.c \
     src/fw/mptable.c src/fw/pirtable.c src/fw/smbios.c \
-    src/fw/tableloader.c src/fw/acpi.c \
+    src/fw/tableloader.c src/fw/acpi.c src/fw/mtrr.c \
     src/hw/pci.c src/hw/pic.c src/hw/pit.c src/hw/rtc.c src/hw/serial.c
 SRC16 :=
 ASM := src/romlayout.S

@@ -3,7 +3,7 @@
 // Copyright (C) 2026 The ReefBIOS authors
 // SPDX-License-Identifier: LGPL-3.0-or-later
 #include "bootorder.h" // bootorder_find
-#include "string.h" // strlen
+#include "string.h" // strlen, memcmp
 
 int
 bootorder_find(const char *text, u32 len, const char *path)
@@ -15,6 +15,8 @@ bootorder_find(const char *text, u32 len, const char *path)
             end++;
         if (end - pos == plen && !memcmp(text + pos, path, plen))
             return index;
+        if (end >= len || !text[end]) // a NUL ends the text
+            break;
         pos = end + 1;
     }
     return -1;

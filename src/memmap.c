@@ -15,6 +15,13 @@
 
 static struct e820_entry MemMapEntries[E820_MAX_ENTRIES];
 struct e820_map MemMap;
+static u32 LowRamEnd;
+
+u32
+memmap_lowram_end(void)
+{
+    return LowRamEnd;
+}
 
 static int
 memmap_from_qemu(void)
@@ -110,6 +117,7 @@ memmap_setup(void)
                 E820_RESERVED);
 
     u32 top = memmap_lowram_top();
+    LowRamEnd = top;
     if (top < 16 * 1024 * 1024)
         dprintf(LOG_WARN, "e820: only %u KiB of RAM below 4 GiB\n",
                 top / 1024);

@@ -19,6 +19,9 @@ void memmap_setup(void);
 // Return the unused part of ZONE_HIGH to the OS before boot.
 void memmap_prepboot(void);
 extern struct e820_map MemMap;
+// End of the RAM QEMU gives below 4 GiB, before the BIOS reserved any
+// of it (memory types follow this, not e820).
+u32 memmap_lowram_end(void);
 // Top of RAM below 4 GiB (end of the block containing 1 MiB).
 u32 memmap_lowram_top(void);
 // True when [start, start + size) is entirely e820 RAM.

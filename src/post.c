@@ -12,6 +12,7 @@
 #include "fw/biostables.h" // biostables_setup
 #include "fw/chipset.h" // chipset_setup
 #include "fw/fw_cfg.h" // fw_cfg_setup
+#include "fw/mtrr.h" // mtrr_setup
 #include "fw/pciinit.h" // pci_setup
 #include "fw/smbios.h" // smbios_setup
 #include "fw/shadow.h" // shadow_setup
@@ -67,6 +68,7 @@ post_main(u64 tsc_start)
     pci_setup();
 
     post_step("cpus");
+    mtrr_setup();
     smp_setup();
 
     post_step("firmware tables");

@@ -24,6 +24,7 @@
 #include "hw/rtc.h" // rtc_write
 #include "output.h" // dprintf
 #include "resume.h" // s3_resume
+#include "smp.h" // smp_resume
 #include "string.h" // memcmp
 #include "x86.h" // outl
 
@@ -145,6 +146,8 @@ s3_resume(u64 tsc_start)
     shadow_setup();
     chipset_program();
     pic_setup();
+    int aps = smp_resume();
+    dprintf(LOG_INFO, "resume: msrs restored on the bsp and %d aps\n", aps);
     resume_replay();
     resume_wake();
 }

@@ -447,7 +447,8 @@ call16_return32:
 
 // Started by smp_setup()'s SIPI in real mode at CS:IP = xx00:0000: it must
 // sit on a 4 KiB boundary (layout.ld puts .text16.ap first in .text16).
-// Records this CPU's APIC ID (x2APIC ID from CPUID 0Bh when available)
+// Writes the BSP's MSR list (SmpMsrs: MTRRs, feature control), then
+// records this CPU's APIC ID (x2APIC ID from CPUID 0Bh when available)
 // in SmpApicIds[SmpCount++] and halts with interrupts off until the OS
 // sends its own INIT-SIPI. Uses only 32-bit addressing: E-segment data is
 // reached through ds = 0xe000 with 32-bit displacements.
@@ -459,27 +460,38 @@ ap_entry:
         cld
         movw $(BUILD_BIOS_ADDR >> 4), %ax
         movw %ax, %ds
-        xorl %eax, %eax
+        xorl %ebx, %ebx
+        xorl %esi, %esi                 // the BSP's MSR list, in order
+1:      cmpl (SmpMsrCount - BUILD_BIOS_ADDR)(%ebx), %esi
+        jae 2f
+        imull $SMP_MSR_SIZE, %esi, %edi
+        movl (SmpMsrs - BUILD_BIOS_ADDR)(%ebx, %edi), %ecx
+        movl (SmpMsrs - BUILD_BIOS_ADDR + 4)(%ebx, %edi), %eax
+        movl (SmpMsrs - BUILD_BIOS_ADDR + 8)(%ebx, %edi), %edx
+        wrmsr
+        incl %esi
+        jmp 1b
+2:      xorl %eax, %eax
         cpuid
         cmpl $0xb, %eax
-        jb 1f
+        jb 3f
         movl $0xb, %eax
         xorl %ecx, %ecx
         cpuid                           // edx = x2APIC ID
-        jmp 2f
-1:      movl $1, %eax
+        jmp 4f
+3:      movl $1, %eax
         cpuid
         shrl $24, %ebx
         movl %ebx, %edx                 // edx = APIC ID
-2:      xorl %ebx, %ebx
+4:      xorl %ebx, %ebx
         movl $1, %eax
         lock xaddl %eax, (SmpCount - BUILD_BIOS_ADDR)(%ebx)
         cmpl $SMP_MAX_CPUS, %eax
-        jae 3f
+        jae 5f
         movl %edx, (SmpApicIds - BUILD_BIOS_ADDR)(%ebx, %eax, 4)
-3:      cli
+5:      cli
         hlt
-        jmp 3b
+        jmp 5b
 
 /****************************************************************
  * 16-bit interrupt handlers

@@ -18,10 +18,35 @@
 
 #define SMP_TIMEOUT_US (100000 + 5000 * SMP_MAX_CPUS / 64)
 
+#define FW_CFG_FEATURE_CONTROL "etc/msr_feature_control"
+#define MSR_IA32_FEATURE_CONTROL 0x3a
+
 // Written by the APs in real mode (romlayout.S ap_entry): E-segment data.
 u32 SmpCount;
 u32 SmpApicIds[SMP_MAX_CPUS];
 extern char ap_entry[];
+
+// The MSRs every CPU replays; in .data.resume so S3 resume has them.
+struct smp_msr {
+    u32 index, lo, hi;
+} PACKED;
+_Static_assert(sizeof(struct smp_msr) == SMP_MSR_SIZE, "smp_msr layout");
+struct smp_msr SmpMsrs[SMP_MAX_MSRS] __attribute__((section(".data.resume")));
+u32 SmpMsrCount __attribute__((section(".data.resume")));
+u32 SmpExpected __attribute__((section(".data.resume")));
+
+void
+smp_msr_add(u32 index, u64 value)
+{
+    wrmsr(index, value);
+    if (SmpMsrCount == SMP_MAX_MSRS) {
+        dprintf(LOG_WARN, "smp: msr list full, 0x%x not set on the aps\n",
+                index);
+        return;
+    }
+    SmpMsrs[SmpMsrCount++] = (struct smp_msr){ index, (u32)value,
+                                               (u32)(value >> 32) };
+}
 
 static u32
 cpu_apic_id(void)
@@ -43,10 +68,11 @@ smp_wait_icr(void)
         cpu_relax();
 }
 
-void
-smp_setup(void)
+// INIT-SIPI-SIPI to every AP, then wait until `expected` CPUs (the BSP
+// included) have checked in or the timeout passes.
+static u32
+smp_start_aps(u32 expected)
 {
-    u32 expected = fw_cfg_read_u32(FW_CFG_NB_CPUS) & 0xffff;
     SmpApicIds[0] = cpu_apic_id();
     SmpCount = 1;
     // Virtual wire mode: the PIC's interrupts arrive through LINT0, NMIs
@@ -77,8 +103,27 @@ smp_setup(void)
     SmpCount = count;
     if (count != expected)
         dprintf(LOG_WARN, "smp: %u of %u cpus answered\n", count, expected);
-    dprintf(LOG_INFO, "smp: %u cpus, bsp apic id %u\n", count,
-            SmpApicIds[0]);
+    return count;
+}
+
+void
+smp_setup(void)
+{
+    u64 feature = fw_cfg_read_file_int(FW_CFG_FEATURE_CONTROL, 0);
+    if (feature)
+        smp_msr_add(MSR_IA32_FEATURE_CONTROL, feature);
+    SmpExpected = fw_cfg_read_u32(FW_CFG_NB_CPUS) & 0xffff;
+    u32 count = smp_start_aps(SmpExpected);
+    dprintf(LOG_INFO, "smp: %u cpus, bsp apic id %u, %u msrs on each\n",
+            count, SmpApicIds[0], SmpMsrCount);
+}
+
+int
+smp_resume(void)
+{
+    for (u32 i = 0; i < SmpMsrCount; i++)
+        wrmsr(SmpMsrs[i].index, ((u64)SmpMsrs[i].hi << 32) | SmpMsrs[i].lo);
+    return smp_start_aps(SmpExpected) - 1;
 }
 
 int

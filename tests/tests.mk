@@ -21,7 +21,8 @@ FUZZ_OUT := $(TESTS_OUT)/fuzz
 
 # Modules under test, by their path below src/ without ".c". Each has
 # tests/unit/<module>-test.c and tests/fuzz/<module>-fuzz.c.
-TEST_MODULES := e820map bzimage fw/fwcfg_dir fw/tableloader fw/smbios
+TEST_MODULES := e820map bzimage bootorder fw/fwcfg_dir fw/tableloader \
+    fw/smbios
 
 # Extra sources (fakes of the functions a module calls) that a module's
 # test and fuzzer link too: TEST_EXTRA_<module> := tests/unit/stubs/x.c
@@ -58,7 +59,7 @@ FUZZ_OBJS := $(TEST_MODULES:%=$(FUZZ_OUT)/obj/src/%.o) \
 
 # Modules with a unit test but no fuzzer (builders whose only input is
 # what the firmware itself gathered).
-UNIT_ONLY_MODULES := fw/mptable fw/pirtable
+UNIT_ONLY_MODULES := fw/mptable fw/pirtable fw/mtrr
 UNIT_BINS += $(UNIT_ONLY_MODULES:%=$(UNIT_OUT)/%-test)
 UNIT_OBJS += $(UNIT_ONLY_MODULES:%=$(UNIT_OUT)/obj/src/%.o) \
     $(UNIT_ONLY_MODULES:%=$(UNIT_OUT)/obj/tests/unit/%-test.o)

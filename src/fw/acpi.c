@@ -17,6 +17,7 @@
 #include "string.h" // memcmp
 
 #define RSDP_FILE "etc/acpi/rsdp"
+#define RSDP_SIGNATURE 0x2052545020445352ULL // "RSD PTR " little-endian
 #define SYSTEM_STATES_FILE "etc/system-states"
 #define SYSTEM_STATE_ENABLED 0x80
 #define ACPI_HEADER_SIZE 36
@@ -169,7 +170,10 @@ acpi_setup(void)
         return;
     }
     const struct rsdp *rsdp = f->data;
-    if (memcmp(rsdp->signature, "RSD PTR ", 8) || checksum(rsdp, 20)) {
+    // Compared as a number: a "RSD PTR " string in the image could sit
+    // where the OS scans for the real one.
+    if (*(const u64 *)rsdp->signature != RSDP_SIGNATURE
+        || checksum(rsdp, 20)) {
         dprintf(LOG_WARN, "acpi: rsdp at 0x%08x not valid\n", (u32)rsdp);
         return;
     }
