@@ -12,6 +12,12 @@ printed with each test's QEMU command (shown for failures, or with -rA).
 Per test: `boot(**guest_fields)` runs the BIOS under test and returns a
 qemu.BootResult.  A boot also ends as soon as the BIOS logs that nothing is
 bootable, instead of waiting for the timeout.
+
+Session-wide and cached, so several tests share one QEMU run:
+`shared_boot(**guest_fields)` (the same keyword arguments give the same
+run), and `firmware_dump(machine, extra_args)`, which boots
+tests/payload/fwcfgdump.S (fw_cfg files in hex on debugcon port 0x403) and
+saves all guest RAM over QMP once the payload halts.
 """
 
 import os
@@ -20,6 +26,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Optional
 
 import pytest
 
@@ -30,6 +37,12 @@ MKINITRAMFS = qemu.REPO_ROOT / "tests" / "guest" / "mkinitramfs.py"
 PAYLOAD_MIB = 100
 KVM_PROBE_SECONDS = 20
 BOOT_TIMEOUT_SECONDS = 60
+FWCFGDUMP_ELF = qemu.REPO_ROOT / "out" / "tests" / "fwcfgdump.elf"
+# Guest RAM of a firmware_dump boot, all of it saved (below 4 GiB on both
+# machines).
+DUMP_MEMORY_MIB = 64
+DUMP_TIMEOUT_SECONDS = 60
+DUMP_DONE = "FWCFGDUMP done"
 PROBE_CMDLINE = "console=ttyS0 panic=-1"
 USERSPACE_LINE = "REEF-GUEST userspace"
 ACCELERATORS = ("tcg", "kvm")
@@ -45,6 +58,16 @@ class Accel:
 class Payload:
     initrd: Path
     sha256: str
+
+
+@dataclass
+class FirmwareDump:
+    """One fwcfgdump boot: QEMU's result, what the payload printed on the
+    dump port, and guest RAM [0, DUMP_MEMORY_MIB MiB) as it was once the
+    payload halted (None if it never got there)."""
+    result: qemu.BootResult
+    dump: str
+    memory: Optional[qemu.MemorySnapshot]
 
 
 ACCEL_KEY = pytest.StashKey[Accel]()
@@ -152,16 +175,109 @@ def bios_gave_up(_serial, debuglog):
     return re.search(logformat.NO_BOOTABLE_DEVICE, debuglog, re.MULTILINE)
 
 
+# Linux's last line when it halts instead of powering off or rebooting
+# (e.g. poweroff -f without working ACPI S5): QEMU would wait for the
+# timeout.
+LINUX_HALTED = "reboot: System halted"
+
+
+def nothing_more_to_see(serial, debuglog):
+    return LINUX_HALTED in serial or bios_gave_up(serial, debuglog)
+
+
 @pytest.fixture
 def boot(bios, kernel, accel, tmp_path):
     """Boot the BIOS under test once; keyword arguments set qemu.Guest
     fields, plus timeout in seconds."""
-    def run(timeout=BOOT_TIMEOUT_SECONDS, **fields):
+    def run(timeout=BOOT_TIMEOUT_SECONDS, qmp=False, inspect=None,
+            until=bios_gave_up, **fields):
         fields.setdefault("kernel", kernel)
         guest = qemu.Guest(bios=bios, accel=accel.name, **fields)
-        result = qemu.boot(guest, tmp_path / "qemu", timeout,
-                           until=bios_gave_up)
+        result = qemu.boot(guest, tmp_path / "qemu", timeout, until=until,
+                           qmp=qmp, inspect=inspect)
         print(f"accel={accel.name} ({accel.reason}); {result.elapsed:.1f} s: "
               + " ".join(result.command))
         return result
     return run
+
+
+@pytest.fixture(scope="session")
+def shared_boot(bios, kernel, accel, tmp_path_factory):
+    """Like `boot` (keyword arguments: qemu.Guest fields, timeout, qmp), but
+    one QEMU run per distinct set of arguments for the whole session, so
+    tests in several files can check one guest.  The run also ends when
+    Linux halts for good."""
+    cache = {}
+
+    def run(timeout=BOOT_TIMEOUT_SECONDS, qmp=False, **fields):
+        fields.setdefault("kernel", kernel)
+        key = repr((timeout, qmp, sorted(fields.items())))
+        if key not in cache:
+            guest = qemu.Guest(bios=bios, accel=accel.name, **fields)
+            workdir = tmp_path_factory.mktemp(
+                workdir_name("shared", fields.get("machine", "pc")))
+            result = qemu.boot(guest, workdir, timeout,
+                               until=nothing_more_to_see, qmp=qmp)
+            print(f"accel={accel.name} ({accel.reason}); "
+                  f"{result.elapsed:.1f} s: " + " ".join(result.command))
+            cache[key] = result
+        return cache[key]
+    return run
+
+
+@pytest.fixture(scope="session")
+def fwcfgdump():
+    if not FWCFGDUMP_ELF.is_file():
+        pytest.skip(f"test payload {FWCFGDUMP_ELF} not found: run "
+                    "`make out/tests/fwcfgdump.elf` (part of make qemu-test)")
+    return FWCFGDUMP_ELF
+
+
+@pytest.fixture(scope="session")
+def firmware_dump(bios, fwcfgdump, accel, tmp_path_factory):
+    """Boot the fwcfgdump payload once per (machine, extra QEMU args) and
+    return a FirmwareDump; the RAM snapshots are deleted after the
+    session."""
+    cache = {}
+
+    def run(machine, extra_args=()):
+        key = (machine, tuple(extra_args))
+        if key not in cache:
+            cache[key] = dump_firmware(bios, fwcfgdump, accel, machine,
+                                       tuple(extra_args),
+                                       tmp_path_factory.mktemp(
+                                           workdir_name("fwcfgdump",
+                                                        machine)))
+        return cache[key]
+    yield run
+    for dumped in cache.values():
+        if dumped.memory is not None:
+            dumped.memory.delete()
+
+
+def workdir_name(prefix, machine):
+    """A directory name for a run on MACHINE (a -M value): no commas or
+    '=', which QEMU's option syntax would take apart in a path."""
+    return f"{prefix}-{re.sub(r'[^A-Za-z0-9.-]+', '-', machine)}"
+
+
+def dump_firmware(bios, payload, accel, machine, extra_args, workdir):
+    dump_path = workdir / "fwcfgdump.txt"
+    guest = qemu.Guest(bios=bios, accel=accel.name, machine=machine,
+                       memory=f"{DUMP_MEMORY_MIB}M", kernel=payload,
+                       extra_args=(*qemu.dump_console_args(dump_path),
+                                   *extra_args))
+
+    def halted(serial, debuglog):
+        return (DUMP_DONE in qemu.read_text(dump_path)
+                or bios_gave_up(serial, debuglog))
+
+    def save(qmp):
+        return qemu.save_memory(qmp, 0, DUMP_MEMORY_MIB << 20,
+                                workdir / "memory.bin")
+
+    result = qemu.boot(guest, workdir, DUMP_TIMEOUT_SECONDS, until=halted,
+                       inspect=save)
+    print(f"accel={accel.name} ({accel.reason}); {result.elapsed:.1f} s: "
+          + " ".join(result.command))
+    return FirmwareDump(result, qemu.read_text(dump_path), result.inspected)

@@ -18,3 +18,14 @@ LINUX_HANDOFF = r"boot: linux handoff"
 LINUX_REFUSED = r"linux: .*(invalid|refus|bad)"
 # int 19h: every boot entry failed.
 NO_BOOTABLE_DEVICE = r"boot: no bootable device"
+# ACPI linker-loader: where the BIOS put a blob an ALLOCATE command loaded,
+# one line per blob once the script ran, e.g.
+# "loader: etc/acpi/tables at 0x07fdfcc0 size 131072 (high)".
+LOADER_BLOB = (r"^loader: (?P<file>\S+) at 0x(?P<address>[0-9a-f]{8}) "
+               r"size (?P<size>\d+) \((?P<zone>high|fseg)\)$")
+# ACPI linker-loader: a command the BIOS refused and skipped.
+LOADER_SKIPPED = r"^loader: cmd \d+ .*$"
+# ACPI: QEMU offered no etc/table-loader (e.g. -machine acpi=off).
+ACPI_NO_LOADER = r"^acpi: no table-loader"
+# MP table built; group "cpus" is the processor entry count.
+MPTABLE_BUILT = r"^mptable: .*\b(?P<cpus>\d+) cpus\b"

@@ -1,0 +1,354 @@
+// fwcfgdump: Multiboot 1 test kernel (32-bit) that dumps QEMU's fw_cfg
+// files in hex on a second debugcon port, so a test can replay the ACPI
+// linker-loader script on QEMU's own blobs and compare the result with
+// guest memory (tests/qemu/test_acpi.py, tests/qemu/acpi_model.py).
+//
+// Copyright (C) 2026 The ReefBIOS authors
+// SPDX-License-Identifier: LGPL-3.0-or-later
+//
+// It runs after the BIOS has booted it (through QEMU's multiboot_dma.bin
+// option ROM), so every fw_cfg file it reads is what QEMU offers after the
+// BIOS ran the table-loader: e.g. etc/vmgenid_addr holds the address the
+// BIOS wrote back. Output on PORT_DUMP, one record after the other:
+//
+//   FWCFGDUMP begin magic=<8 hex>
+//   BLOB multiboot-mmap size=<8 hex>      (if the loader gave a memory map)
+//   <hex lines, 32 bytes each>
+//   END
+//   FILE select=<4 hex> size=<8 hex> name=<name>
+//   <hex lines>
+//   END
+//   FILE select=<4 hex> size=<8 hex> name=<name> skipped   (over the cap)
+//   VMGENID addr=<16 hex>                 (if QEMU has etc/vmgenid_addr)
+//   FWCFGDUMP done
+//
+// then it halts with interrupts off (it does not exit QEMU), so the test
+// can read guest memory over QMP. Without fw_cfg it prints
+// "FWCFGDUMP no-fwcfg" before "done". The VMGENID line repeats the 8
+// bytes of etc/vmgenid_addr (also in its FILE record) as one number: the
+// address the BIOS wrote back, where QEMU writes a new VM generation GUID.
+//
+// fw_cfg: QEMU docs/specs/fw_cfg.rst. Selector port 0x510 (16-bit), data
+// port 0x511 (8-bit, auto-increment); key 0x19 is the file directory: be32
+// count, then per file { be32 size; be16 select; be16 reserved;
+// char name[56]; }.
+// Multiboot Specification 0.6.96, 3.1 (header), 3.2 (machine state) and
+// 3.3 (boot information: flags bit 6, mmap_length at 44, mmap_addr at 48).
+
+#define MB_MAGIC                0x1badb002
+#define MB_FLAGS                0x00000002 // bit 1: memory information
+#define MB_BOOT_MAGIC           0x2badb002
+#define MBI_FLAG_MMAP           0x40
+#define MBI_MMAP_LENGTH         44
+#define MBI_MMAP_ADDR           48
+
+#define PORT_DUMP               0x403
+#define FW_CFG_PORT_SEL         0x510
+#define FW_CFG_PORT_DATA        0x511
+#define FW_CFG_SIGNATURE        0x0000
+#define FW_CFG_FILE_DIR         0x0019
+#define FW_CFG_QEMU             0x554d4551 // "QEMU" read as a LE dword
+
+#define FILE_ENTRY_SIZE         64
+#define FILE_SIZE               0
+#define FILE_SELECT             4
+#define FILE_NAME               8
+#define MAX_FILES               256
+#define MAX_DUMP_SIZE           0x100000 // larger files are listed only
+#define BYTES_PER_LINE          32
+#define STACK_SIZE              4096
+
+        .section .multiboot, "a"
+        .balign 4
+        .long MB_MAGIC, MB_FLAGS, -(MB_MAGIC + MB_FLAGS)
+
+        .text
+        .code32
+        .global _start
+_start:
+        cli
+        cld
+        movl $stack_top, %esp
+        movl %eax, boot_magic
+        movl %ebx, boot_info
+        leal s_begin, %esi
+        call puts
+        movl boot_magic, %eax
+        call puthex32
+        call newline
+        call dump_mmap
+        call fwcfg_probe
+        jc 9f
+        call read_directory
+        call dump_files
+        call vmgenid
+        jmp 8f
+9:      leal s_nofwcfg, %esi
+        call puts
+8:      leal s_done, %esi
+        call puts
+1:      cli
+        hlt
+        jmp 1b
+
+// The multiboot memory map (the BIOS's E820 as the option ROM read it).
+dump_mmap:
+        cmpl $MB_BOOT_MAGIC, boot_magic
+        jne 1f
+        movl boot_info, %ebx
+        testl $MBI_FLAG_MMAP, (%ebx)
+        jz 1f
+        leal s_mmap, %esi
+        call puts
+        movl MBI_MMAP_LENGTH(%ebx), %eax
+        call puthex32
+        call newline
+        movl MBI_MMAP_ADDR(%ebx), %esi
+        movl MBI_MMAP_LENGTH(%ebx), %ecx
+        call hexmem
+        leal s_end, %esi
+        call puts
+1:      ret
+
+// CF set when there is no fw_cfg.
+fwcfg_probe:
+        movw $FW_CFG_SIGNATURE, %ax
+        call fwcfg_select
+        call fwcfg_read32
+        cmpl $FW_CFG_QEMU, %eax
+        jne 1f
+        clc
+        ret
+1:      stc
+        ret
+
+// The directory into dir_buf, its entry count (capped) into file_count.
+read_directory:
+        movw $FW_CFG_FILE_DIR, %ax
+        call fwcfg_select
+        call fwcfg_read32
+        bswapl %eax
+        cmpl $MAX_FILES, %eax
+        jbe 1f
+        movl $MAX_FILES, %eax
+1:      movl %eax, file_count
+        movl %eax, %ecx
+        shll $6, %ecx                   // * FILE_ENTRY_SIZE
+        leal dir_buf, %edi
+        movw $FW_CFG_PORT_DATA, %dx
+        rep insb
+        ret
+
+// One FILE record per directory entry.
+dump_files:
+        leal dir_buf, %ebx
+        movl file_count, %ebp
+1:      testl %ebp, %ebp
+        jz 4f
+        leal s_file, %esi
+        call puts
+        call entry_select
+        call puthex16
+        leal s_size, %esi
+        call puts
+        call entry_size
+        call puthex32
+        leal s_name, %esi
+        call puts
+        leal FILE_NAME(%ebx), %esi
+        call puts
+        call entry_size
+        cmpl $MAX_DUMP_SIZE, %eax
+        jbe 2f
+        leal s_skipped, %esi
+        call puts
+        jmp 3f
+2:      call newline
+        call entry_select
+        call fwcfg_select
+        call entry_size
+        movl %eax, %ecx
+        call hexstream
+        leal s_end, %esi
+        call puts
+3:      addl $FILE_ENTRY_SIZE, %ebx
+        decl %ebp
+        jmp 1b
+4:      ret
+
+// ebx = directory entry; eax = its select key / size (host order).
+entry_select:
+        movzwl FILE_SELECT(%ebx), %eax
+        xchgb %al, %ah
+        ret
+entry_size:
+        movl FILE_SIZE(%ebx), %eax
+        bswapl %eax
+        ret
+
+// Report etc/vmgenid_addr as one number.
+vmgenid:
+        leal dir_buf, %ebx
+        movl file_count, %ebp
+1:      testl %ebp, %ebp
+        jz 9f
+        leal FILE_NAME(%ebx), %esi
+        leal s_vmgenid_addr, %edi
+        call streq
+        je 2f
+        addl $FILE_ENTRY_SIZE, %ebx
+        decl %ebp
+        jmp 1b
+2:      call entry_size
+        cmpl $8, %eax
+        jb 9f
+        call entry_select
+        call fwcfg_select
+        call fwcfg_read32
+        movl %eax, %ebx                 // low half
+        call fwcfg_read32               // high half
+        leal s_vmgenid, %esi
+        pushl %eax
+        call puts
+        popl %eax
+        call puthex32
+        movl %ebx, %eax
+        call puthex32
+        call newline
+9:      ret
+
+// ax = key.
+fwcfg_select:
+        movw $FW_CFG_PORT_SEL, %dx
+        outw %ax, %dx
+        ret
+
+// Four data bytes, first one lowest, in eax. Clobbers ecx, edx.
+fwcfg_read32:
+        movw $FW_CFG_PORT_DATA, %dx
+        movl $4, %ecx
+1:      inb %dx, %al
+        rorl $8, %eax
+        loop 1b
+        ret
+
+// Hex of ecx bytes from the fw_cfg data port, BYTES_PER_LINE per line.
+hexstream:
+        pushl %ebx
+        xorl %ebx, %ebx
+1:      testl %ecx, %ecx
+        jz 3f
+        movw $FW_CFG_PORT_DATA, %dx
+        inb %dx, %al
+        call puthex8
+        incl %ebx
+        cmpl $BYTES_PER_LINE, %ebx
+        jne 2f
+        call newline
+        xorl %ebx, %ebx
+2:      decl %ecx
+        jmp 1b
+3:      testl %ebx, %ebx
+        jz 4f
+        call newline
+4:      popl %ebx
+        ret
+
+// Hex of ecx bytes at esi, BYTES_PER_LINE per line.
+hexmem:
+        pushl %ebx
+        xorl %ebx, %ebx
+1:      testl %ecx, %ecx
+        jz 3f
+        lodsb
+        call puthex8
+        incl %ebx
+        cmpl $BYTES_PER_LINE, %ebx
+        jne 2f
+        call newline
+        xorl %ebx, %ebx
+2:      decl %ecx
+        jmp 1b
+3:      testl %ebx, %ebx
+        jz 4f
+        call newline
+4:      popl %ebx
+        ret
+
+// ZF set when the NUL-terminated strings at esi and edi are equal.
+streq:
+1:      movb (%esi), %al
+        cmpb (%edi), %al
+        jne 2f
+        incl %esi
+        incl %edi
+        testb %al, %al
+        jnz 1b
+2:      ret
+
+// puts: esi = NUL-terminated string. Clobbers eax, edx, esi.
+puts:
+        movw $PORT_DUMP, %dx
+1:      lodsb
+        testb %al, %al
+        jz 2f
+        outb %al, %dx
+        jmp 1b
+2:      ret
+
+newline:
+        movb $'\n', %al
+        movw $PORT_DUMP, %dx
+        outb %al, %dx
+        ret
+
+// puthex32 / puthex16 / puthex8: eax / ax / al in hex. Clobber eax, edx.
+puthex32:
+        pushl %eax
+        shrl $16, %eax
+        call puthex16
+        popl %eax
+puthex16:
+        pushl %eax
+        movb %ah, %al
+        call puthex8
+        popl %eax
+puthex8:
+        pushl %eax
+        shrb $4, %al
+        call puthexdigit
+        popl %eax
+puthexdigit:
+        andl $0xf, %eax
+        movb hexdigits(%eax), %al
+        movw $PORT_DUMP, %dx
+        outb %al, %dx
+        ret
+
+        .section .rodata
+s_begin:        .asciz "FWCFGDUMP begin magic="
+s_mmap:         .asciz "BLOB multiboot-mmap size="
+s_end:          .asciz "END\n"
+s_file:         .asciz "FILE select="
+s_size:         .asciz " size="
+s_name:         .asciz " name="
+s_skipped:      .asciz " skipped\n"
+s_vmgenid_addr: .asciz "etc/vmgenid_addr"
+s_vmgenid:      .asciz "VMGENID addr="
+s_nofwcfg:      .asciz "FWCFGDUMP no-fwcfg\n"
+s_done:         .asciz "FWCFGDUMP done\n"
+hexdigits:      .ascii "0123456789abcdef"
+
+        .data
+        .balign 4
+boot_magic:     .long 0
+boot_info:      .long 0
+file_count:     .long 0
+
+        .bss
+        .balign 16
+dir_buf:        .skip MAX_FILES * FILE_ENTRY_SIZE
+        .balign 16
+stack:          .skip STACK_SIZE
+stack_top:
+        .section .note.GNU-stack, "", @progbits
