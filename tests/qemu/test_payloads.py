@@ -1,0 +1,96 @@
+"""Issue 2 checks that need no Linux: tiny payloads of our own.
+
+- Multiboot and PVH kernels boot through QEMU's genroms option ROMs.
+- The F-segment is read-only once a boot target runs (checked under TCG;
+  nested KVM here ignores PAM read-only, with SeaBIOS as with us).
+- The image runs without a debugcon device (the port is probed).
+- With no boot target: "no bootable device", then a reboot after QEMU's
+  -boot reboot-timeout, or a wait forever with QEMU's default (-1).
+- The tiny bzImage boots and sees its command line.
+"""
+import re
+import subprocess
+
+import pytest
+
+import qemu
+from logformat import NO_BOOTABLE_DEVICE
+
+PAYLOAD_DIR = qemu.REPO_ROOT / "out" / "tests"
+EXIT_DEVICE = ["-device", "isa-debug-exit,iobase=0xf4,iosize=4"]
+PAYLOAD_TIMEOUT = 30
+BANNER = re.compile(r"^ReefBIOS ", re.MULTILINE)
+
+
+def payload(name):
+    path = PAYLOAD_DIR / name
+    if not path.exists():
+        pytest.skip(f"{path} missing: run make {path.relative_to(qemu.REPO_ROOT)}")
+    return path
+
+
+def debug_exit_ok(result):
+    # isa-debug-exit: QEMU exits with (value << 1) | 1; payloads write 1
+    # for success.
+    return result.returncode == 3
+
+
+@pytest.mark.parametrize("machine", ["pc", "q35"])
+def test_multiboot(boot, accel, machine):
+    result = boot(machine=machine, kernel=payload("mbkernel.elf"),
+                  extra_args=EXIT_DEVICE, timeout=PAYLOAD_TIMEOUT, until=None)
+    assert "MBKERNEL magic=2badb002" in result.debuglog, result.describe()
+    assert debug_exit_ok(result), result.describe()
+    qemu.assert_debuglog(result, r"optionrom: genroms/multiboot_dma.bin")
+    if accel.name == "tcg":
+        assert "fseg=ro" in result.debuglog, result.describe()
+
+
+@pytest.mark.parametrize("machine", ["pc", "q35"])
+def test_pvh(boot, machine):
+    result = boot(machine=machine, kernel=payload("pvhkernel.elf"),
+                  extra_args=EXIT_DEVICE, timeout=PAYLOAD_TIMEOUT, until=None)
+    assert "PVHKERNEL magic=336ec578" in result.debuglog, result.describe()
+    assert debug_exit_ok(result), result.describe()
+
+
+def test_tiny_bzimage_cmdline(boot):
+    result = boot(machine="q35", kernel=payload("tinykernel.bzImage"),
+                  append="reef.tiny=1 hello", extra_args=EXIT_DEVICE,
+                  timeout=PAYLOAD_TIMEOUT, until=None)
+    assert "TINYKERNEL" in result.debuglog, result.describe()
+    assert "reef.tiny=1 hello" in result.debuglog, result.describe()
+    qemu.assert_debuglog(result, r"boot: linux handoff")
+
+
+def test_without_debugcon(accel, tmp_path):
+    """No isa-debugcon device: the probe fails and the image still boots."""
+    command = [qemu.QEMU, "-M", "pc", "-accel", accel.name, "-nographic",
+               "-nodefaults", "-monitor", "none", "-no-reboot",
+               "-bios", str(qemu.find_bios()),
+               "-kernel", str(payload("mbkernel.elf"))] + EXIT_DEVICE
+    done = subprocess.run(command, timeout=PAYLOAD_TIMEOUT,
+                          capture_output=True)
+    assert done.returncode == 3, done.stderr
+
+
+def test_boot_fail_reboots(boot):
+    """-boot reboot-timeout=500: wait half a second, then a fresh POST."""
+    def second_post(serial, debuglog):
+        return len(BANNER.findall(debuglog)) >= 2
+    result = boot(machine="pc", kernel=None, timeout=PAYLOAD_TIMEOUT,
+                  until=second_post,
+                  extra_args=["-boot", "reboot-timeout=500"])
+    # -no-reboot makes the reset end QEMU; either way POST ran to the
+    # message, then the BIOS reset the machine.
+    qemu.assert_debuglog(result, NO_BOOTABLE_DEVICE + r".*retrying in 0",
+                         r"boot: rebooting")
+    assert result.returncode == 0 or len(BANNER.findall(result.debuglog)) > 1
+
+
+def test_boot_fail_waits_forever_by_default(boot):
+    """QEMU passes -1 by default: the message, then no reboot."""
+    result = boot(machine="q35", kernel=None, timeout=6, until=None)
+    qemu.assert_debuglog(result, NO_BOOTABLE_DEVICE)
+    assert "boot: rebooting" not in result.debuglog
+    assert result.ending == qemu.TIMED_OUT
