@@ -129,6 +129,7 @@ post_entry32:
         inl %dx, %eax
         movl $FLASH(pam_table), %ebx
 1:      movl (%ebx), %ecx
+        xorl %edx, %edx                 // (not a resume: see below)
         testl %ecx, %ecx
         jz 4f                           // unknown host bridge: no shadow
         cmpl %ecx, %eax
@@ -155,6 +156,8 @@ post_entry32:
 
         // S3 resume: CMOS shutdown status 0xfe (QEMU sets it on wakeup)
         // and POST's marker in the (now readable) shadow RAM.
+        movl $FLASH(copy_table), %ebx   // POST: every range
+        xorl %edx, %edx                 // edx = 1 on resume
         movb $CMOS_SHUTDOWN, %al
         outb %al, $PORT_CMOS_INDEX
         inb $PORT_CMOS_DATA, %al
@@ -162,26 +165,24 @@ post_entry32:
         jne 3f
         cmpl $RESUME_MAGIC, ResumeMagic
         jne 3f
-        // Resume: copy the pristine image around .data.resume, which
-        // holds what POST left for us.
-        movl $BUILD_BIOS_FLASH, %esi
-        movl $BUILD_BIOS_ADDR, %edi
-        movl $__resume_start - BUILD_BIOS_ADDR, %ecx
-        rep movsb
-        movl $FLASH(__resume_end), %esi
-        movl $__resume_end, %edi
-        movl $BUILD_BIOS_ADDR + BUILD_BIOS_SIZE, %ecx
+        incl %edx
+        addl $8, %ebx                   // resume: keep .data.resume
+3:      movl (%ebx), %edi               // copy the pristine image, range
+        testl %edi, %edi                //   by range (the gaps between
+        jz 4f                           //   sections stay as they are)
+        movl 4(%ebx), %ecx
         subl %edi, %ecx
-        rep movsb
+        shrl $2, %ecx
+        leal BUILD_BIOS_FLASH - BUILD_BIOS_ADDR(%edi), %esi
+        rep movsl
+        addl $8, %ebx
+        jmp 3b
+4:      movl $post_main, %ebx           // POST
+        movl $BUILD_STACK_TOP, %esi     // low RAM is always RAM
+        testl %edx, %edx
+        jz 5f
         movl $s3_resume, %ebx
         movl $call32_stack_top, %esi    // the E-segment: not the OS's
-        jmp 5f
-3:      movl $BUILD_BIOS_FLASH, %esi    // POST: copy the whole image
-        movl $BUILD_BIOS_ADDR, %edi
-        movl $BUILD_BIOS_SIZE / 4, %ecx
-        rep movsl
-4:      movl $post_main, %ebx
-        movl $BUILD_STACK_TOP, %esi     // low RAM is always RAM
 5:      movl $post_entry32_shadow, %eax
         jmp *%eax
 
@@ -192,14 +193,26 @@ post_entry32_shadow:
         movl $__bss_start, %edi
         movl $__bss_end, %ecx
         subl %edi, %ecx
+        shrl $2, %ecx
         xorl %eax, %eax
-        rep stosb
+        rep stosl
         movl %esi, %esp
         pushl %edx
         pushl %ebp
         call *%ebx                      // post_main/s3_resume(u64 tsc)
 1:      hlt
         jmp 1b
+
+// The parts of the image the reset path copies from flash: [start, end)
+// pairs, 4-byte aligned (layout.ld), ending with 0. An S3 resume starts at
+// the second entry, so .data.resume keeps what POST left.
+        .balign 4
+copy_table:
+        .long __resume_start, __resume_end
+        .long __resume_end, __image_e_end
+        .long __text16_start, __text16_end
+        .long BUILD_FIXED_BASE & ~3, BUILD_BIOS_ADDR + BUILD_BIOS_SIZE
+        .long 0
 
 // PAM programming per host bridge: ID, config address of the first of two
 // dwords, then for each dword the bits kept and the bits set. i440FX:

@@ -17,7 +17,7 @@
 #define CPUID_KVM_FEATURES      0x40000001
 #define  KVM_FEATURE_CLOCKSOURCE2 (1 << 3)
 #define MSR_KVM_SYSTEM_TIME_NEW 0x4b564d01
-#define CALIBRATE_US            2000 // PIT gate for TSC calibration
+#define CALIBRATE_TICKS         256 // PIT ticks (215 us): +-0.4%
 
 struct pvclock_vcpu_time_info {
     u32 version;
@@ -32,7 +32,7 @@ struct pvclock_vcpu_time_info {
 _Static_assert(sizeof(struct pvclock_vcpu_time_info) == 32, "pvclock");
 
 static u64 TscStart;
-static u32 TscKhz = 1000000; // a guess until timer_setup() runs
+static u32 TscKhz = 1000000; // a guess until calibrated
 
 static bool
 kvm_has_clocksource(void)
@@ -64,44 +64,74 @@ kvmclock_khz(void)
     return shift >= 0 ? (u32)(khz >> shift) : (u32)(khz << -shift);
 }
 
-static u32
-pit_calibrate_khz(void)
+// Without kvmclock the TSC is measured against PIT channel 2, which
+// timer_setup() starts counting down. The first user of the frequency
+// waits until CALIBRATE_TICKS have passed (POST has usually spent that
+// long already) instead of POST always waiting a fixed time; later users
+// refine the figure over a longer span until CALIBRATE_FINAL_TICKS, well
+// before the 16-bit count could wrap. QEMU's PIT is coarse, so the first
+// figure can be a few percent off; the refined one is not.
+#define CALIBRATE_FINAL_TICKS 24000 // 20 ms
+static u64 CalibrateTsc;
+static u16 CalibrateCount;
+static bool Calibrated, CalibrationFinal;
+
+static void
+timer_calibrate(void)
 {
-    u64 t0 = rdtsc();
-    pit_wait_ticks(PIT_HZ / 1000 * CALIBRATE_US / 1000);
-    return (u32)div64_u32(rdtsc() - t0, CALIBRATE_US / 1000, NULL);
+    if (CalibrationFinal)
+        return;
+    // Both samples are taken the same way (count read, then TSC), so the
+    // time a PIT read takes cancels out.
+    u32 ticks;
+    u64 now;
+    do {
+        ticks = (u16)(CalibrateCount - pit_read_channel2());
+        now = rdtsc();
+    } while (ticks < CALIBRATE_TICKS);
+    u32 khz = div64_u32((now - CalibrateTsc) * PIT_HZ, ticks * 1000, NULL);
+    if (khz)
+        TscKhz = khz;
+    CalibrationFinal = ticks >= CALIBRATE_FINAL_TICKS;
+    if (!Calibrated)
+        dprintf(LOG_INFO, "timer: tsc %u khz from pit\n", TscKhz);
+    Calibrated = true;
 }
 
 void
 timer_setup(u64 tsc_start)
 {
     TscStart = tsc_start;
-    const char *source = "kvmclock";
     u32 khz = kvm_has_clocksource() ? kvmclock_khz() : 0;
-    if (!khz) {
-        source = "pit";
-        khz = pit_calibrate_khz();
-    }
-    if (khz)
+    if (khz) {
         TscKhz = khz;
-    dprintf(LOG_INFO, "timer: tsc %u khz from %s\n", TscKhz, source);
+        Calibrated = CalibrationFinal = true;
+        dprintf(LOG_INFO, "timer: tsc %u khz from kvmclock\n", TscKhz);
+        return;
+    }
+    pit_start_channel2(0xffff);
+    CalibrateCount = pit_read_channel2();
+    CalibrateTsc = rdtsc();
 }
 
 u32
 timer_tsc_khz(void)
 {
+    timer_calibrate();
     return TscKhz;
 }
 
 u64
 timer_us_since_start(void)
 {
+    timer_calibrate();
     return div64_u32((rdtsc() - TscStart) * 1000, TscKhz, NULL);
 }
 
 u64
 timer_deadline_us(u32 us)
 {
+    timer_calibrate();
     return rdtsc() + div64_u32((u64)us * TscKhz, 1000, NULL);
 }
 

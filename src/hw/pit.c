@@ -14,15 +14,20 @@ pit_setup(void)
 }
 
 void
-pit_wait_ticks(u16 ticks)
+pit_start_channel2(u16 count)
 {
     u8 ctrl = inb(PORT_PS2_CTRLB) & ~(PS2_CTRLB_SPKR | PS2_CTRLB_GATE2);
     outb(ctrl, PORT_PS2_CTRLB);
     outb(PIT_SEL_CH2 | PIT_RW_LOHI | PIT_MODE0, PORT_PIT_MODE);
-    outb(ticks & 0xff, PORT_PIT_CH2);
-    outb(ticks >> 8, PORT_PIT_CH2);
+    outb(count & 0xff, PORT_PIT_CH2);
+    outb(count >> 8, PORT_PIT_CH2);
     outb(ctrl | PS2_CTRLB_GATE2, PORT_PS2_CTRLB); // count starts
-    while (!(inb(PORT_PS2_CTRLB) & PS2_CTRLB_OUT2))
-        cpu_relax();
-    outb(ctrl, PORT_PS2_CTRLB);
+}
+
+u16
+pit_read_channel2(void)
+{
+    outb(PIT_SEL_CH2 | PIT_LATCH, PORT_PIT_MODE);
+    u8 lo = inb(PORT_PIT_CH2);
+    return lo | (inb(PORT_PIT_CH2) << 8);
 }

@@ -15,6 +15,7 @@
 #define  PIT_RW_LOHI     0x30
 #define  PIT_MODE0       0x00 // interrupt on terminal count
 #define  PIT_MODE2       0x04 // rate generator
+#define  PIT_LATCH       0x00 // with a channel select: latch its count
 #define PORT_PS2_CTRLB   0x61
 #define  PS2_CTRLB_GATE2 0x01 // channel 2 gate
 #define  PS2_CTRLB_SPKR  0x02 // speaker data
@@ -26,7 +27,9 @@
 
 // Channel 0 at 18.2 Hz (divisor 65536) for the BDA tick count.
 void pit_setup(void);
-// Busy-wait ticks PIT clocks on channel 2; used to calibrate the TSC.
-void pit_wait_ticks(u16 ticks);
+// Start channel 2 counting down from count (one tick = 1/PIT_HZ s) and
+// read where it is; used to calibrate the TSC without waiting up front.
+void pit_start_channel2(u16 count);
+u16 pit_read_channel2(void);
 #endif
 #endif // HW_PIT_H
