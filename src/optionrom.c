@@ -7,6 +7,7 @@
 // QEMU hands its own boot ROMs (multiboot_dma.bin, pvh.bin, ...) over as
 // fw_cfg files "genroms/NAME"; they are ordinary PnP option ROMs whose BEV
 // does the work. Headers: src/std/optionrom.h.
+#include "checksum.h" // checksum
 #include "bregs.h" // call16_far
 #include "fw/fw_cfg.h" // fw_cfg_find
 #include "optionrom.h" // optionrom_boot_fw_cfg
@@ -33,9 +34,7 @@ optionrom_check(const u8 *rom, u32 len, const char *name)
                 name, size, len);
         return -1;
     }
-    u8 sum = 0;
-    for (u32 i = 0; i < size; i++)
-        sum += rom[i];
+    u8 sum = checksum(rom, size);
     if (sum) {
         dprintf(LOG_WARN, "optionrom: %s: checksum 0x%02x, not 0\n", name,
                 sum);

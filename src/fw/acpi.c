@@ -9,6 +9,7 @@
 // offset 36, X_FIRMWARE_CTRL at 132), 5.2.10 (FACS in ACPI NVS memory).
 // QEMU's etc/system-states: one byte per sleep state S0-S5, bit 7 set when
 // the state is enabled (QEMU hw/acpi/core.c).
+#include "checksum.h" // checksum
 #include "fw/acpi.h" // acpi_setup
 #include "fw/fw_cfg.h" // fw_cfg_find
 #include "fw/tableloader.h" // tableloader_run
@@ -60,15 +61,6 @@ acpi_s3_enabled(void)
         || fw_cfg_read_file(f, 0, states, sizeof(states)))
         return false;
     return states[3] & SYSTEM_STATE_ENABLED;
-}
-
-static u8
-checksum(const void *p, u32 len)
-{
-    u8 sum = 0;
-    for (const u8 *b = p; len--; b++)
-        sum += *b;
-    return sum;
 }
 
 // The tables live in blobs the loader placed: a pointer outside every

@@ -7,6 +7,7 @@
 // Everything is checked before the first byte is written, so a refused
 // input leaves the buffers as they were. Entries are assembled in local
 // structs and copied out, so the buffers need no alignment.
+#include "checksum.h" // checksum
 #include "fw/mptable.h" // mptable_build
 #include "output.h" // dprintf
 #include "std/mptable.h" // struct mp_config
@@ -227,17 +228,6 @@ check_input(const struct mp_input *in)
  * Writing
  ****************************************************************/
 
-// The value that makes len bytes at p, checksum byte included, sum to 0.
-static u8
-checksum(const u8 *p, u32 len)
-{
-    u8 sum = 0;
-
-    while (len--)
-        sum += *p++;
-    return -sum;
-}
-
 static u8 *
 put(u8 *p, const void *entry, u32 size)
 {
@@ -335,7 +325,7 @@ write_config(u8 *cfg, const struct mp_input *in)
     hdr.entry_count = entry_count(in);
     hdr.lapic_addr = MPTABLE_LAPIC_ADDR;
     put(cfg, &hdr, sizeof(hdr));
-    cfg[offsetof(struct mp_config, checksum)] = checksum(cfg, p - cfg);
+    cfg[offsetof(struct mp_config, checksum)] = -checksum(cfg, p - cfg);
     return p - cfg;
 }
 
@@ -349,7 +339,7 @@ write_floating(u8 *fp, u32 cfg_addr)
     f.physaddr = cfg_addr;
     f.length = sizeof(f) / 16;
     f.spec_rev = MP_SPEC_REV_1_4;
-    f.checksum = checksum((const u8 *)&f, sizeof(f));
+    f.checksum = -checksum(&f, sizeof(f));
     put(fp, &f, sizeof(f));
 }
 

@@ -6,6 +6,7 @@
 //
 // Everything is checked before the first byte is written, so a refused
 // input leaves the buffer as it was.
+#include "checksum.h" // checksum
 #include "fw/pirtable.h" // pirtable_build
 #include "output.h" // dprintf
 #include "std/pirtable.h" // struct pir_header
@@ -53,8 +54,8 @@ int
 pirtable_build(void *buf, u32 len, const struct pir_input *in)
 {
     struct pir_header hdr;
-    u8 *p = buf, sum = 0;
-    u32 size, i;
+    u8 *p = buf;
+    u32 size;
     int s;
 
     if (check_input(in))
@@ -93,9 +94,7 @@ pirtable_build(void *buf, u32 len, const struct pir_input *in)
     hdr.compatible_router = in->router_vendor
         | (u32)in->router_device << 16;
     memcpy(p, &hdr, sizeof(hdr));
-    for (i = 0; i < size; i++)
-        sum += p[i];
-    p[offsetof(struct pir_header, checksum)] = -sum;
+    p[offsetof(struct pir_header, checksum)] = -checksum(p, size);
     dprintf(LOG_DEBUG, "pirtable: router %02x:%02x.%x %04x:%04x, %d slots,"
             " %u bytes\n", in->router_bus, in->router_devfn >> 3,
             in->router_devfn & 7, in->router_vendor, in->router_device,

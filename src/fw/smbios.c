@@ -7,6 +7,7 @@
 // smbios_check_tables(), smbios_check_anchor() and smbios_fix_anchor()
 // touch only the buffers they are given; smbios_setup() does the fw_cfg
 // reads and the allocations (tests replace those at link time).
+#include "checksum.h" // checksum
 #include "fw/fw_cfg.h" // fw_cfg_find
 #include "fw/smbios.h" // smbios_setup
 #include "malloc.h" // zone_alloc
@@ -104,16 +105,6 @@ smbios_check_tables(const u8 *buf, u32 len, u32 *count, u32 *max_struct)
 /****************************************************************
  * Entry points
  ****************************************************************/
-
-static u8
-byte_sum(const u8 *p, u32 len)
-{
-    u8 sum = 0;
-
-    while (len--)
-        sum += *p++;
-    return sum;
-}
 
 static int
 check_anchor_21(const u8 *anchor, u32 anchor_len, u32 tables_len)
@@ -221,10 +212,10 @@ fix_anchor_21(u8 *anchor, u64 tables_addr, u32 count, u32 max_struct)
     ep.max_struct_size = max_struct;
     ep.table_address = (u32)tables_addr;
     ep.dmi_checksum = 0;
-    ep.dmi_checksum = -byte_sum(raw + SMBIOS_21_DMI_START,
+    ep.dmi_checksum = -checksum(raw + SMBIOS_21_DMI_START,
                                 SMBIOS_21_DMI_LEN);
     ep.checksum = 0;
-    ep.checksum = -byte_sum(raw, sizeof(ep));
+    ep.checksum = -checksum(raw, sizeof(ep));
     memcpy(anchor, &ep, sizeof(ep));
     return SMBIOS_EP_21;
 }
@@ -237,7 +228,7 @@ fix_anchor_30(u8 *anchor, u64 tables_addr)
     memcpy(&ep, anchor, sizeof(ep));
     ep.table_address = tables_addr;
     ep.checksum = 0;
-    ep.checksum = -byte_sum((const u8 *)&ep, sizeof(ep));
+    ep.checksum = -checksum((const u8 *)&ep, sizeof(ep));
     memcpy(anchor, &ep, sizeof(ep));
     return SMBIOS_EP_30;
 }

@@ -8,6 +8,7 @@
 // checked field by field before it touches memory; a bad one is logged
 // once ("loader: cmd N NAME FILE: WHAT VALUE", FILE "?" while its own name
 // is not yet known to be terminated) and skipped.
+#include "checksum.h" // checksum
 #include "fw/fw_cfg.h" // fw_cfg_find
 #include "fw/tableloader.h" // tableloader_run
 #include "malloc.h" // zone_alloc
@@ -244,9 +245,7 @@ static int
 cmd_add_checksum(struct cmd *c, const struct loader_entry *e)
 {
     struct tableloader_file *b;
-    u32 i, start = e->cksum.start, length = e->cksum.length;
-    const u8 *data;
-    u8 sum = 0;
+    u32 start = e->cksum.start, length = e->cksum.length;
 
     if (!name_ok(e->cksum.file))
         return BAD(c, "name not terminated in %u bytes",
@@ -261,10 +260,8 @@ cmd_add_checksum(struct cmd *c, const struct loader_entry *e)
     if (!range_ok(start, length, b->size))
         return BAD(c, "start 0x%x length %u outside blob size %u", start,
                    length, b->size);
-    data = b->data;
-    for (i = 0; i < length; i++)
-        sum += data[start + i];
-    ((u8 *)b->data)[e->cksum.offset] -= sum;
+    ((u8 *)b->data)[e->cksum.offset] -= checksum((u8 *)b->data + start,
+                                                 length);
     return 0;
 }
 
