@@ -154,6 +154,10 @@ format(putc_fn putc, void *ctx, const char *fmt, va_list args)
 void
 output_printf(const char *fmt, ...)
 {
+    // Nobody listening: skip the formatting too (a boot without debugcon
+    // should not pay for the log).
+    if (!DebugconPresent && !CONFIG_DEBUG_SERIAL)
+        return;
     va_list args;
     va_start(args, fmt);
     format(line_putc, NULL, fmt, args);
