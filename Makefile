@@ -36,10 +36,10 @@ SRC32 := src/post.c src/output.c src/string.c src/timer.c src/malloc.c \
     src/smp.c src/fw/fw_cfg.c src/fw/fwcfg_dir.c src/fw/shadow.c \
     src/fw/chipset.c src/fw/pciinit.c src/fw/biostables.c \
     src/fw/mptable.c src/fw/pirtable.c src/fw/smbios.c \
-    src/fw/tableloader.c src/fw/acpi.c src/fw/mtrr.c \
+    src/fw/tableloader.c src/fw/acpi.c src/fw/mtrr.c src/fw/smm.c \
     src/hw/pci.c src/hw/pic.c src/hw/pit.c src/hw/rtc.c src/hw/serial.c
 SRC16 :=
-ASM := src/romlayout.S
+ASM := src/romlayout.S src/smm.S
 
 COMMON_CFLAGS := -std=gnu11 -Os -Wall -Wextra -Werror -Wno-missing-field-initializers \
     -ffreestanding \
@@ -141,7 +141,8 @@ include tests/tests.mk
 include tests/bench.mk
 
 QEMU_PAYLOADS := $(BENCH_OUT)/tinykernel.bzImage $(BENCH_OUT)/mbkernel.elf \
-    $(BENCH_OUT)/pvhkernel.elf $(BENCH_OUT)/fwcfgdump.elf
+    $(BENCH_OUT)/pvhkernel.elf $(BENCH_OUT)/fwcfgdump.elf \
+    $(BENCH_OUT)/smmcheck.elf $(BENCH_OUT)/s3payload.elf
 
 qemu-test: all $(QEMU_PAYLOADS)
 	$(Q)$(PYTHON3) -m pytest -q -rs tests/qemu

@@ -11,7 +11,8 @@
 //   0xe0000-0xeffff  image part 1: writable data and bss first (runtime
 //                    state, the call32 stack), then 32-bit code; stays
 //                    read-write after POST
-//   0xf0000-0xfffff  image part 2: 16-bit entry code, GDT and the fixed
+//   0xf0000-0xfffff  image part 2: table pool, 16-bit entry code, GDT,
+//                    32-bit constants and the fixed
 //                    IBM entry points; locked read-only before boot
 //   0xfffc0000-      the 256 KiB flash image as QEMU maps it; its last
 //   0xffffffff       128 KiB is the pristine copy shadowed to 0xe0000

@@ -5,6 +5,7 @@
 // SPDX-License-Identifier: LGPL-3.0-or-later
 #include "config.h" // BUILD_BIOS_ADDR
 #include "fw/fw_cfg.h" // fw_cfg_find
+#include "fw/smm.h" // smm_tseg_reserve
 #include "hw/rtc.h" // rtc_read
 #include "malloc.h" // malloc_setup_high
 #include "memmap.h" // memmap_setup
@@ -118,6 +119,7 @@ memmap_setup(void)
 
     u32 top = memmap_lowram_top();
     LowRamEnd = top;
+    top -= smm_tseg_reserve(top); // Q35 SMRAM: QEMU fixes it at the top
     if (top < 16 * 1024 * 1024)
         dprintf(LOG_WARN, "e820: only %u KiB of RAM below 4 GiB\n",
                 top / 1024);

@@ -16,6 +16,7 @@
 #include "fw/pciinit.h" // pci_setup
 #include "fw/smbios.h" // smbios_setup
 #include "fw/shadow.h" // shadow_setup
+#include "fw/smm.h" // smm_setup
 #include "hw/pic.h" // pic_setup
 #include "hw/pit.h" // pit_setup
 #include "hw/rtc.h" // rtc_setup
@@ -66,10 +67,12 @@ post_main(u64 tsc_start)
     post_step("chipset");
     chipset_setup();
     pci_setup();
+    smm_setup();
 
     post_step("cpus");
     mtrr_setup();
     smp_setup();
+    smm_ap_setup(); // the parked APs' SMBASE, then SMRAM locked
 
     post_step("firmware tables");
     acpi_setup();

@@ -19,6 +19,7 @@
 #include "fw/chipset.h" // chipset_program
 #include "fw/fw_cfg.h" // struct fw_cfg_dma_desc
 #include "fw/shadow.h" // shadow_setup
+#include "fw/smm.h" // smm_resume
 #include "fw/tableloader.h" // tableloader_wp_records
 #include "hw/pic.h" // pic_setup
 #include "hw/rtc.h" // rtc_write
@@ -148,6 +149,7 @@ s3_resume(u64 tsc_start)
     pic_setup();
     int aps = smp_resume();
     dprintf(LOG_INFO, "resume: msrs restored on the bsp and %d aps\n", aps);
+    smm_resume(); // QEMU's reset cleared SMRAM control and every SMBASE
     resume_replay();
     resume_wake();
 }

@@ -29,3 +29,31 @@ LOADER_SKIPPED = r"^loader: cmd \d+ .*$"
 ACPI_NO_LOADER = r"^acpi: no table-loader"
 # MP table built; group "cpus" is the processor entry count.
 MPTABLE_BUILT = r"^mptable: .*\b(?P<cpus>\d+) cpus\b"
+# SMM set up: the BSP's new SMBASE, where SMRAM is, how many CPUs moved,
+# e.g. "smm: smbase 0x0fef8000 relocated, smram locked (tseg), 2 of 2 cpus".
+SMM_LOCKED = (r"^smm: smbase 0x(?P<smbase>[0-9a-f]{8}) relocated, smram "
+              r"locked \((?P<where>legacy|tseg)\), (?P<relocated>\d+) of "
+              r"(?P<cpus>\d+) cpus$")
+# SMM not set up because QEMU runs the machine without it (smm=off).
+SMM_UNAVAILABLE = r"^smm: not available"
+# S3: the BIOS took the resume path after QEMU's wakeup reset.
+RESUME_WAKEUP = r"^resume: s3 wakeup"
+# The banner, first line of every POST (so of every boot, reset or
+# reboot); an S3 resume does not print it.
+BANNER = r"^ReefBIOS \S+ \(built "
+# S3 resume: one WRITE_POINTER replayed (value: what was written, e.g. the
+# address of the vmgenid GUID).
+RESUME_WRITE_POINTER = (r"^resume: write pointer key 0x(?P<key>[0-9a-f]+) "
+                        r"offset (?P<offset>\d+) size (?P<size>\d+) "
+                        r"value 0x(?P<value>[0-9a-f]+)$")
+# S3 resume with fw_cfg opt/org.reefbios/s3-no-replay: nothing replayed.
+RESUME_NOT_REPLAYED = r"^resume: \d+ write pointers not replayed"
+# S3 resume: the APs were started again (and took the BSP's MSRs).
+RESUME_APS = r"^resume: msrs restored on the bsp and (?P<aps>\d+) aps$"
+# S3 resume: the jump to the OS's waking vector.
+RESUME_WAKING_VECTOR = r"^resume: (32-bit )?waking vector 0x[0-9a-f]+$"
+# S3 resume with nowhere to go: the BIOS reboots.
+RESUME_NO_WAKING_VECTOR = (r"^resume: (os set no waking vector|no facs "
+                           r"\(0x[0-9a-f]+\)), rebooting$")
+# reset_machine(): the BIOS resets the machine itself.
+BIOS_REBOOTING = r"^boot: rebooting$"
