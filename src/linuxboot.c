@@ -14,6 +14,7 @@
 #include "bregs.h" // struct bregs
 #include "bzimage.h" // bzimage_check
 #include "config.h" // BUILD_STACK_TOP
+#include "fw/acpi.h" // acpi_rsdp
 #include "fw/fw_cfg.h" // fw_cfg_read_u32
 #include "linuxboot.h" // linuxboot_boot
 #include "malloc.h" // zone_alloc
@@ -209,6 +210,105 @@ linuxboot_bzimage(void)
     linuxboot_enter(setup.addr, MIN(args.heap_end, 0xfff0u));
 }
 
+/****************************************************************
+ * PVH
+ ****************************************************************/
+
+// Xen's PVH boot ABI (xen/include/public/arch-x86/hvm/start_info.h):
+// 32-bit flat protected mode, paging off, ebx = struct hvm_start_info.
+// Loaded here rather than by QEMU's pvh.bin because that ROM puts the
+// initrd where QEMU said, which on q35 is now TSEG.
+#define PVH_START_MAGIC 0x336ec578
+
+struct hvm_start_info {
+    u32 magic, version, flags, nr_modules;
+    u64 modlist_paddr, cmdline_paddr, rsdp_paddr;
+    u64 memmap_paddr; // version 1
+    u32 memmap_entries, reserved;
+} PACKED;
+_Static_assert(sizeof(struct hvm_start_info) == 56, "start_info");
+
+struct hvm_modlist_entry {
+    u64 paddr, size, cmdline_paddr, reserved;
+} PACKED;
+
+struct hvm_memmap_entry {
+    u64 addr, size;
+    u32 type, reserved;
+} PACKED;
+
+static void
+linuxboot_pvh(void)
+{
+    struct blob kernel = { "kernel", FW_CFG_KERNEL_ADDR, FW_CFG_KERNEL_SIZE,
+                           FW_CFG_KERNEL_DATA };
+    struct blob cmdline = { "cmdline", FW_CFG_CMDLINE_ADDR,
+                            FW_CFG_CMDLINE_SIZE, FW_CFG_CMDLINE_DATA };
+    struct blob initrd = { "initrd", FW_CFG_INITRD_ADDR, FW_CFG_INITRD_SIZE,
+                           FW_CFG_INITRD_DATA };
+    blob_query(&kernel);
+    blob_query(&cmdline);
+    blob_query(&initrd);
+    u32 entry = fw_cfg_read_u32(FW_CFG_KERNEL_ENTRY);
+    dprintf(LOG_INFO, "pvh: kernel %u at 0x%x entry 0x%x, cmdline %u at 0x%x,"
+            " initrd %u at 0x%x, load by %s\n", kernel.size, kernel.addr,
+            entry, cmdline.size, cmdline.addr, initrd.size, initrd.addr,
+            fw_cfg_has_dma() ? "dma" : "pio");
+    initrd_place(&initrd, 0xfffffffe);
+    if (cmdline.size && !cmdline.addr) {
+        // QEMU leaves the PVH command line's place to the loader.
+        void *p = zone_alloc(ZONE_HIGH, cmdline.size, 16);
+        if (!p)
+            return;
+        cmdline.addr = (u32)p;
+    }
+    if (!kernel.size || entry < kernel.addr
+        || entry - kernel.addr >= kernel.size) {
+        dprintf(LOG_ERR, "pvh: invalid kernel: entry 0x%x outside the"
+                " kernel 0x%x+%u\n", entry, kernel.addr, kernel.size);
+        return;
+    }
+    if (!blob_fits(&kernel, 0x100000, 0xffffffff)
+        || (!memmap_is_ram(cmdline.addr, cmdline.size)
+            && cmdline.addr < zone_high_used_start()
+            && !blob_fits(&cmdline, SETUP_LOW_LIMIT, 0xffffffff))
+        || !blob_fits(&initrd, 0x100000, 0xffffffff)
+        || blobs_overlap(&kernel, &initrd) || blobs_overlap(&kernel, &cmdline)
+        || blobs_overlap(&cmdline, &initrd))
+        return;
+    struct hvm_start_info *si = zone_alloc(ZONE_HIGH, sizeof(*si), 16);
+    struct hvm_modlist_entry *mod = zone_alloc(ZONE_HIGH, sizeof(*mod), 16);
+    struct hvm_memmap_entry *map = zone_alloc(ZONE_HIGH, MemMap.count
+                                              * sizeof(*map), 16);
+    if (!si || !mod || !map)
+        return;
+    // QEMU loaded the ELF's segments itself (its ROM blobs, at every
+    // reset); FW_CFG_KERNEL_DATA is the file, not what goes at the
+    // kernel's address.
+    if (blob_load(&cmdline) || blob_load(&initrd)) {
+        dprintf(LOG_ERR, "pvh: fw_cfg read failed\n");
+        return;
+    }
+    for (int i = 0; i < MemMap.count; i++)
+        map[i] = (struct hvm_memmap_entry){ MemMap.entries[i].start,
+                                            MemMap.entries[i].size,
+                                            MemMap.entries[i].type, 0 };
+    *mod = (struct hvm_modlist_entry){ initrd.addr, initrd.size, 0, 0 };
+    *si = (struct hvm_start_info){
+        .magic = PVH_START_MAGIC, .version = 1,
+        .nr_modules = initrd.size ? 1 : 0, .modlist_paddr = (u32)mod,
+        .cmdline_paddr = cmdline.size ? cmdline.addr : 0,
+        .rsdp_paddr = acpi_rsdp(), .memmap_paddr = (u32)map,
+        .memmap_entries = MemMap.count,
+    };
+    u32 us = timer_us_since_start();
+    dprintf(LOG_INFO, "boot: pvh handoff at %u.%03u ms, entry 0x%08x\n",
+            (u32)(us / 1000), (u32)(us % 1000), entry);
+    // Already in 32-bit flat mode with paging and interrupts off.
+    asm volatile("jmp *%0" : : "r"(entry), "b"(si) : "memory");
+    __builtin_unreachable();
+}
+
 void
 linuxboot_boot(void)
 {
@@ -216,9 +316,12 @@ linuxboot_boot(void)
     case ROM_LINUX:
         linuxboot_bzimage();
         break;
-    case ROM_MULTIBOOT:
     case ROM_PVH:
-        // QEMU's ROM loads these kernels itself (by fw_cfg DMA).
+        linuxboot_pvh();
+        break;
+    case ROM_MULTIBOOT:
+        // QEMU's ROM loads the kernel and its modules itself (fw_cfg DMA)
+        // at the low addresses QEMU chose.
         optionrom_boot_fw_cfg(RomPath + strlen("/rom@"));
         break;
     case ROM_NONE:

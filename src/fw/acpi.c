@@ -88,12 +88,18 @@ acpi_log_table(const struct acpi_header *t)
 }
 
 // The FACS must be ACPI NVS in e820 (the OS keeps it across sleep).
-static u32 Facs;
+static u32 Facs, Rsdp;
 
 u32
 acpi_facs(void)
 {
     return Facs;
+}
+
+u32
+acpi_rsdp(void)
+{
+    return Rsdp;
 }
 
 static void
@@ -171,5 +177,6 @@ acpi_setup(void)
     }
     dprintf(LOG_INFO, "acpi: RSDP at 0x%08x revision %u\n", (u32)rsdp,
             rsdp->revision);
+    Rsdp = (u32)rsdp;
     acpi_walk(rsdp);
 }

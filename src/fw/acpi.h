@@ -11,6 +11,8 @@
 // Runs after chipset and PCI setup: QEMU builds the tables from that
 // state when the loader first reads them.
 void acpi_setup(void);
+// Address of the RSDP the loader installed (0 if none).
+u32 acpi_rsdp(void);
 // Address of the FACS the loader installed (0 if none).
 u32 acpi_facs(void);
 // Whether QEMU's etc/system-states says S3 is enabled.

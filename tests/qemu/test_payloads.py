@@ -1,6 +1,7 @@
 """Issue 2 checks that need no Linux: tiny payloads of our own.
 
-- Multiboot and PVH kernels boot through QEMU's genroms option ROMs.
+- Multiboot kernels boot through QEMU's genroms option ROM, PVH kernels
+  through our own loader.
 - The F-segment is read-only once a boot target runs (checked under TCG;
   nested KVM here ignores PAM read-only, with SeaBIOS as with us).
 - The image runs without a debugcon device (the port is probed).
@@ -14,7 +15,7 @@ import subprocess
 import pytest
 
 import qemu
-from logformat import NO_BOOTABLE_DEVICE
+from logformat import NO_BOOTABLE_DEVICE, PVH_HANDOFF
 
 PAYLOAD_DIR = qemu.REPO_ROOT / "out" / "tests"
 EXIT_DEVICE = ["-device", "isa-debug-exit,iobase=0xf4,iosize=4"]
@@ -52,6 +53,7 @@ def test_pvh(boot, machine):
                   extra_args=EXIT_DEVICE, timeout=PAYLOAD_TIMEOUT, until=None)
     assert "PVHKERNEL magic=336ec578" in result.debuglog, result.describe()
     assert debug_exit_ok(result), result.describe()
+    qemu.assert_debuglog(result, PVH_HANDOFF)
 
 
 def test_tiny_bzimage_cmdline(boot):
