@@ -34,7 +34,8 @@ SRC32 := src/post.c src/output.c src/string.c src/timer.c src/malloc.c \
     src/video.c src/kbd.c src/disk.c src/boot.c src/bootorder.c \
     src/linuxboot.c src/bzimage.c src/optionrom.c src/resume.c \
     src/smp.c src/fw/fw_cfg.c src/fw/fwcfg_dir.c src/fw/shadow.c \
-    src/fw/chipset.c src/fw/pciinit.c src/fw/biostables.c \
+    src/fw/chipset.c src/fw/pciinit.c src/fw/pcialloc.c \
+    src/fw/biostables.c \
     src/fw/mptable.c src/fw/pirtable.c src/fw/smbios.c \
     src/fw/tableloader.c src/fw/acpi.c src/fw/mtrr.c src/fw/smm.c \
     src/hw/pci.c src/hw/pic.c src/hw/pit.c src/hw/rtc.c src/hw/serial.c

@@ -59,7 +59,7 @@ FUZZ_OBJS := $(TEST_MODULES:%=$(FUZZ_OUT)/obj/src/%.o) \
 
 # Modules with a unit test but no fuzzer (builders whose only input is
 # what the firmware itself gathered).
-UNIT_ONLY_MODULES := fw/mptable fw/pirtable fw/mtrr
+UNIT_ONLY_MODULES := fw/mptable fw/pirtable fw/mtrr fw/pcialloc
 UNIT_BINS += $(UNIT_ONLY_MODULES:%=$(UNIT_OUT)/%-test)
 UNIT_OBJS += $(UNIT_ONLY_MODULES:%=$(UNIT_OUT)/obj/src/%.o) \
     $(UNIT_ONLY_MODULES:%=$(UNIT_OUT)/obj/tests/unit/%-test.o)

@@ -23,7 +23,6 @@
 
 static const u64 Gran[PA_NTYPES] = {
     PCIALLOC_IO_GRAN, PCIALLOC_MEM_GRAN, PCIALLOC_MEM_GRAN };
-static const char *const WinName[PA_NTYPES] = { "io", "mem32", "mem64" };
 
 static u64
 align_up(u64 x, u64 align)
@@ -179,26 +178,34 @@ size_buses(struct pa_tree *t)
     }
 }
 
+// The lowest address window g may take.
+static u64
+win_floor(const struct pa_window *w)
+{
+    return w->reach && w->reach < w->start ? w->reach : w->start;
+}
+
 // Packs the roots' group g into window g: false when it does not fit.
 static bool
 place(struct pa_tree *t, int g)
 {
     const struct pa_window *w = &t->win[g];
     u64 align, size = layout(t, -1, g, &align), base = w->start;
+    u64 floor = win_floor(w);
     t->used_start[g] = t->used_end[g] = base;
     if (!size)
         return true;
-    if (w->end <= w->start || size > w->end - w->start)
+    if (w->end <= floor || size > w->end - floor)
         return false;
-    if (g == PA_MEM) {
-        base = ALIGN_DOWN(w->end - size, align);
-        if (base < w->start)
-            return false;
-    } else {
+    if (g != PA_MEM) { // upwards from the start, while that fits
         base = align_up(w->start, align);
-        if (base > w->end || size > w->end - base)
-            return false;
+        if (base <= w->end && size <= w->end - base)
+            goto placed;
     }
+    base = ALIGN_DOWN(w->end - size, align);
+    if (base < floor)
+        return false;
+placed:
     t->used_start[g] = base;
     t->used_end[g] = base + size;
     return true;
@@ -257,24 +264,52 @@ move_high(struct pa_tree *t)
     return true;
 }
 
-// Step 2: reservations of every bridge window that lands in window g.
+// Step 2: resources larger than window g are skipped.
 static bool
-drop_reservations(struct pa_tree *t, int g)
+skip_hopeless(struct pa_tree *t, int g)
 {
-    bool dropped = false;
-    for (int j = 0; j < t->nbus; j++)
-        for (int w = 0; w < PA_NTYPES; w++)
-            if (t->bus[j].reserve[w] && lands(t, j, w) == g) {
-                t->bus[j].reserve[w] = 0;
-                dropped = true;
-            }
-    if (dropped)
-        dprintf(LOG_WARN, "pcialloc: %s window full, hotplug reservations"
-                " dropped\n", WinName[g]);
-    return dropped;
+    bool skipped = false;
+    u64 floor = win_floor(&t->win[g]);
+    u64 room = t->win[g].end > floor ? t->win[g].end - floor : 0;
+    for (int k = 0; k < t->nres; k++) {
+        struct pa_res *r = &t->res[k];
+        if (r->size > room && r->state == PA_PLACED
+            && lands(t, r->bus, res_group(t, r)) == g) {
+            r->state = PA_SKIP_FULL;
+            skipped = true;
+        }
+    }
+    return skipped;
 }
 
-// Step 3: the largest resource in window g is skipped (ties: the later).
+// Step 3: the largest reservation that makes a bridge window landing in
+// window g larger than its contents is dropped (ties: the later bridge).
+static bool
+drop_reservation(struct pa_tree *t, int g)
+{
+    int best = -1, best_w = 0;
+    for (int j = 0; j < t->nbus; j++) {
+        struct pa_bus *bus = &t->bus[j];
+        for (int w = 0; w < PA_NTYPES; w++) {
+            u64 align;
+            if (!bus->reserve[w] || lands(t, j, w) != g
+                || bus->size[w] <= align_up(layout(t, j, w, &align),
+                                            Gran[w]))
+                continue;
+            if (best < 0 || bus->reserve[w] >= t->bus[best].reserve[best_w]) {
+                best = j;
+                best_w = w;
+            }
+        }
+    }
+    if (best < 0)
+        return false;
+    t->bus[best].reserve[best_w] = 0;
+    t->bus[best].dropped |= 1 << best_w;
+    return true;
+}
+
+// Step 4: the largest resource in window g is skipped (ties: the later).
 static bool
 skip_largest(struct pa_tree *t, int g)
 {
@@ -324,7 +359,7 @@ prepare(struct pa_tree *t)
     for (int j = 0; j < t->nbus; j++) {
         struct pa_bus *bus = &t->bus[j];
         u8 f = bus->flags;
-        bus->state = 0;
+        bus->state = bus->dropped = 0;
         if ((f & PA_BUS_ROOT) || (!(f & PA_BUS_NO_IO)
                                   && (t->bus[bus->parent].state & S_IO_OK)))
             bus->state |= S_IO_OK;
@@ -425,8 +460,8 @@ pcialloc_run(struct pa_tree *t)
             g++;
         if (g == PA_NTYPES)
             break;
-        if (!(g == PA_MEM && move_high(t)) && !drop_reservations(t, g)
-            && !skip_largest(t, g))
+        if (!(g == PA_MEM && move_high(t)) && !skip_hopeless(t, g)
+            && !drop_reservation(t, g) && !skip_largest(t, g))
             break; // cannot happen: an empty window always fits
     }
     assign(t);

@@ -37,18 +37,21 @@
 // group at an aligned base keeps every item aligned. A bridge window is
 // max(contents, reservation) rounded up to its granularity, aligned to
 // max(granularity, contents' alignment); a root group takes no rounding.
-// The root groups are packed the same way into the three windows: I/O
-// and 64-bit from the window start upwards, 32-bit memory against the
-// window end (leaving low addresses free).
+// The root groups are packed the same way into the three windows: 32-bit
+// memory against the window end (what stays free is the low part); I/O
+// and 64-bit from the window start upwards, or, when that does not fit,
+// against the end and reaching down to pa_window.reach.
 //
 // Policy when a window is exhausted, repeated until everything fits:
 //  1. 32-bit memory window: move the largest movable item (a 64-bit BAR
 //     on a root bus, or an able bridge prefetchable window on a root bus)
 //     high, if the 64-bit window is not empty;
-//  2. drop the hotplug reservations of every bridge window that lands in
-//     the exhausted window (one LOG_WARN line);
-//  3. skip the largest resource that lands there (state PA_SKIP_FULL);
-//     the caller logs it and leaves that resource unassigned.
+//  2. skip every resource that lands there and is larger than the whole
+//     window (state PA_SKIP_FULL; the caller logs it and leaves it
+//     unassigned);
+//  3. drop the largest hotplug reservation of a bridge window that lands
+//     there (ties: the later bridge; its bit is set in pa_bus.dropped);
+//  4. skip the largest resource that lands there (PA_SKIP_FULL).
 // Before that, with a non-empty 64-bit window, movable prefetchable items
 // of at least high_min bytes, and bridges whose reservation asked for
 // 64-bit prefetchable space (PA_BUS_WANT_HIGH, in them or below), start
@@ -82,6 +85,7 @@ struct pa_bus {
     u64 base[PA_NTYPES];
     u64 size[PA_NTYPES];
     bool pref_high; // the prefetchable window lies above 4 GiB
+    u8 dropped; // bit g: reserve[g] was dropped for want of room
     // Internal.
     u64 align[PA_NTYPES];
     u64 off[PA_NTYPES];
@@ -113,6 +117,8 @@ struct pa_res {
 
 struct pa_window {
     u64 start, end; // [start, end); empty when end <= start
+    u64 reach; // below start: how far a too large I/O or 64-bit group may
+               // extend it downwards (0: not at all)
 };
 
 struct pa_tree {

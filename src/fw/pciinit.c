@@ -1,67 +1,683 @@
-// PCI setup: find the functions on bus 0 and give each interrupt pin the
-// ISA IRQ its PIRQ link is routed to (32-bit flat).
+// PCI setup: number every bus, size and place every BAR and bridge
+// window, enable decoding, program interrupt lines (32-bit flat).
 //
 // Copyright (C) 2026 The ReefBIOS authors
 // SPDX-License-Identifier: LGPL-3.0-or-later
 //
-// Resource assignment and buses behind bridges come later; the MP table
-// and $PIR need the interrupt routing now.
+// pci_setup() runs after chipset_setup() and before the ACPI tables are
+// first read (QEMU builds their _CRS, hotplug slots and pxb roots from
+// what is programmed here):
+//  1. extra roots: QEMU's pxb host bridges hang root buses at fixed bus
+//     numbers; fw_cfg "etc/extra-pci-roots" (u64) says how many. While
+//     no bridge has a bus number nothing else answers above bus 0, so a
+//     scan of buses 1-255 finds them.
+//  2. buses: each root, depth first. A bridge gets the next number as
+//     its secondary bus and, while its side is scanned, the highest
+//     number its hierarchy may use (below the next root) as subordinate;
+//     then the highest number used below it, at least secondary plus
+//     QEMU's bus reservation.
+//  3. resources: every BAR and ROM BAR is sized with decoding off, every
+//     bridge's windows probed, hotplug reservations added; fw/pcialloc.c
+//     places them all.
+//  4. program bridges' windows, BARs, command registers (I/O and memory
+//     when every BAR of that space got an address; bridges also bus
+//     master, to forward their devices' DMA and MSIs), cache line size
+//     (16 dwords: the 64-byte x86 line) and interrupt lines.
+//
+// Windows:
+//   I/O    0xc000-0xffff, from 0xc000 upwards. On q35, when that is
+//          too small (a 4 KiB window per hotplug port adds up fast), it
+//          extends down to 0x6000 (as OVMF's aperture does), packed
+//          against 0xffff. PIIX/ICH9 legacy I/O (PM 0x600, SMBus 0x700,
+//          QEMU's ACPI hotplug registers: 0xaXXX on pc, 0xcXX on q35)
+//          stays below.
+//   mem32  from the top of low RAM rounded up to 256 MiB (on q35 not
+//          below the end of MMCONFIG, 0xc0000000) to the I/O APIC at
+//          0xfec00000; filled from the top.
+//   mem64  from the end of everything e820 lists (or fw_cfg "etc/
+//          reserved-memory-end", where memory hotplug goes), rounded up
+//          to 1 GiB, to 2^physical address bits (CPUID 0x80000008, at
+//          most 46, 36 without it); filled from the bottom.
+// Policy: 64-bit prefetchable BARs, and bridge prefetchable windows that
+// can go above 4 GiB, of 256 MiB or more on a root bus go to mem64 from
+// the start; the rest stays below 4 GiB while it fits (pcialloc.h: what
+// moves up, then what is dropped, when it does not).
+// Hotplug: PCIe root and downstream ports with a hot-plug capable slot,
+// and SHPC bridges, reserve 4 KiB I/O, 2 MiB memory and 2 MiB
+// prefetchable; QEMU's reservation capability replaces each figure it
+// sets (pref32: keep it below 4 GiB; pref64: put it above).
+// Interrupts: the swizzle of the PCI-to-PCI Bridge spec (9.1) up to the
+// root bus, then the chipset's routing of that slot on bus 0 (QEMU
+// routes pxb roots' slots as bus 0's).
 #include "fw/chipset.h" // chipset_pci_irq
+#include "fw/fw_cfg.h" // fw_cfg_read_file_int
+#include "fw/pcialloc.h" // pcialloc_run
 #include "fw/pciinit.h" // pci_setup
+#include "fw/shadow.h" // shadow_machine
 #include "hw/pci.h" // pci_config_readl
+#include "malloc.h" // zone_alloc
+#include "memmap.h" // MemMap
 #include "output.h" // dprintf
+#include "x86.h" // cpuid
 
-#define PCI_MAX_DEVICES 256
+#define PCI_MAX_DEVICES   256
+#define PCI_MAX_ROOTS     16
+#define PCI_IO_START      0xc000
+#define PCI_IO_REACH_Q35  0x6000 // OVMF's q35 I/O aperture starts here too
+#define PCI_IO_END        0x10000
+#define PCI_MEM32_ALIGN   0x10000000ULL // 256 MiB
+#define PCI_MEM32_END     0xfec00000ULL // the I/O APIC
+#define PCI_MEM64_ALIGN   0x40000000ULL // 1 GiB
+#define PCI_HIGH_MIN      0x10000000ULL // 256 MiB
+#define PCI_HOTPLUG_IO    0x1000
+#define PCI_HOTPLUG_MEM   0x200000
+#define PCI_HOTPLUG_PREF  0x200000
+#define PCI_CACHE_LINE    16 // dwords
+#define PCI_ROM_TAG       7 // resource tag for the ROM BAR
+#define FOUR_GB           0x100000000ULL
 
-static struct pci_device Devices[PCI_MAX_DEVICES];
-static int DeviceCount;
+#define BDF_FMT "%02x:%02x.%x"
+#define BDF_ARGS(bdf) (bdf) >> 8, ((bdf) >> 3) & 0x1f, (bdf) & 7
+
+static struct pci_device *Devices;
+static int DeviceCount, Bus0Count, NextBus, RootCount;
+static u8 Roots[PCI_MAX_ROOTS];
+static u64 Mem64Start, Mem64End;
+
+/****************************************************************
+ * Config space helpers
+ ****************************************************************/
+
+static bool
+pci_present(u16 bdf, u32 *id)
+{
+    *id = pci_config_readl(bdf, PCI_VENDOR_ID);
+    return (u16)*id != 0xffff && (u16)*id != 0;
+}
+
+static u64
+pci_config_readq(u16 bdf, u32 reg)
+{
+    return pci_config_readl(bdf, reg)
+        | (u64)pci_config_readl(bdf, reg + 4) << 32;
+}
+
+// The capability with this id after pos (0: the first one), or 0.
+static u8
+pci_find_cap(u16 bdf, u8 id, u8 pos)
+{
+    if (pos)
+        pos = pci_config_readb(bdf, pos + 1);
+    else if (pci_config_readw(bdf, PCI_STATUS) & PCI_STATUS_CAP_LIST)
+        pos = pci_config_readb(bdf, PCI_CAPABILITY_LIST);
+    for (int n = 0; n < 48 && pos >= 0x40; n++) { // 48: a loop guard
+        pos &= 0xfc;
+        if (pci_config_readb(bdf, pos) == id)
+            return pos;
+        pos = pci_config_readb(bdf, pos + 1);
+    }
+    return 0;
+}
+
+// QEMU's resource reservation capability on a Red Hat bridge, or 0.
+static u8
+qemu_cap(u16 bdf)
+{
+    if (pci_config_readw(bdf, PCI_VENDOR_ID) != PCI_VENDOR_ID_REDHAT)
+        return 0;
+    u8 pos = 0;
+    for (int n = 0; n < 48; n++) { // a loop guard, as in pci_find_cap
+        pos = pci_find_cap(bdf, PCI_CAP_ID_VNDR, pos);
+        if (!pos)
+            break;
+        if (pos <= 0x100 - QEMU_CAP_LEN
+            && pci_config_readb(bdf, pos + 2) >= QEMU_CAP_LEN
+            && pci_config_readb(bdf, pos + QEMU_CAP_TYPE)
+               == QEMU_CAP_TYPE_RESERVE)
+            return pos;
+    }
+    return 0;
+}
+
+/****************************************************************
+ * Enumeration
+ ****************************************************************/
 
 static void
-pci_add(u16 bdf, u32 id)
+pci_add(u16 bdf, u32 id, int parent, int root)
 {
     if (DeviceCount == PCI_MAX_DEVICES) {
-        dprintf(LOG_WARN, "pci: more than %d functions, %02x:%02x.%x"
-                " ignored\n", PCI_MAX_DEVICES, bdf >> 8, (bdf >> 3) & 0x1f,
-                bdf & 7);
+        dprintf(LOG_WARN, "pci: more than %d functions, " BDF_FMT
+                " ignored\n", PCI_MAX_DEVICES, BDF_ARGS(bdf));
         return;
     }
     struct pci_device *d = &Devices[DeviceCount++];
-    d->bdf = bdf;
-    d->id = id;
+    *d = (struct pci_device){ .bdf = bdf, .id = id, .parent = parent,
+                              .root = root };
     d->class_rev = pci_config_readl(bdf, PCI_CLASS_REVISION);
+    d->header = pci_config_readb(bdf, PCI_HEADER_TYPE)
+        & PCI_HEADER_TYPE_MASK;
     d->pin = pci_config_readb(bdf, PCI_INTERRUPT_PIN);
-    d->irq = chipset_pci_irq(bdf, d->pin, &d->link);
-    if (d->irq)
-        pci_config_writeb(bdf, PCI_INTERRUPT_LINE, d->irq);
-    dprintf(LOG_DEBUG, "pci: %02x:%02x.%x %04x:%04x class %06x pin %u"
-            " irq %u\n", bdf >> 8, (bdf >> 3) & 0x1f, bdf & 7, id & 0xffff,
-            id >> 16, d->class_rev >> 8, d->pin, d->irq);
+    dprintf(LOG_DEBUG, "pci: " BDF_FMT " %04x:%04x class %06x header %u\n",
+            BDF_ARGS(bdf), id & 0xffff, id >> 16, d->class_rev >> 8,
+            d->header);
 }
 
-void
-pci_setup(void)
+static void pci_scan_bus(int bus, int parent, int root, int limit);
+
+// Bus numbers for bridge i and everything behind it, up to limit.
+static void
+pci_bridge_buses(int i, int limit)
 {
-    for (u16 dev = 0; dev < 32; dev++) {
-        for (u16 fn = 0; fn < 8; fn++) {
-            u16 bdf = PCI_BDF(0, dev, fn);
-            u32 id = pci_config_readl(bdf, PCI_VENDOR_ID);
-            if ((id & 0xffff) == 0xffff || (id & 0xffff) == 0) {
+    u16 bdf = Devices[i].bdf;
+    if (NextBus >= limit) {
+        dprintf(LOG_WARN, "pci: " BDF_FMT ": no bus number left (last"
+                " %d), devices behind it stay hidden\n", BDF_ARGS(bdf),
+                limit);
+        return;
+    }
+    int secondary = ++NextBus;
+    u32 keep = pci_config_readl(bdf, PCI_PRIMARY_BUS) & 0xff000000;
+    pci_config_writel(bdf, PCI_PRIMARY_BUS, keep | (bdf >> 8)
+                      | secondary << 8 | (u32)limit << 16);
+    pci_scan_bus(secondary, i, Devices[i].root, limit);
+    int sub = NextBus;
+    u8 cap = qemu_cap(bdf);
+    if (cap) {
+        u32 reserve = pci_config_readl(bdf, cap + QEMU_CAP_BUS_RES);
+        if (reserve != 0xffffffff && reserve > (u32)(sub - secondary))
+            sub = reserve > (u32)(limit - secondary) ? limit
+                : secondary + (int)reserve;
+    }
+    NextBus = sub;
+    Devices[i].secondary = secondary;
+    Devices[i].subordinate = sub;
+    pci_config_writeb(bdf, PCI_PRIMARY_BUS + 2, sub);
+}
+
+// Records the functions of a bus, then numbers its bridges' buses.
+static void
+pci_scan_bus(int bus, int parent, int root, int limit)
+{
+    int first = DeviceCount;
+    for (int dev = 0; dev < 32; dev++) {
+        for (int fn = 0; fn < 8; fn++) {
+            u16 bdf = PCI_BDF(bus, dev, fn);
+            u32 id;
+            if (!pci_present(bdf, &id)) {
                 if (!fn)
                     break;
                 continue;
             }
-            pci_add(bdf, id);
+            pci_add(bdf, id, parent, root);
             if (!fn && !(pci_config_readb(bdf, PCI_HEADER_TYPE)
                          & PCI_HEADER_TYPE_MULTI))
                 break;
         }
     }
-    dprintf(LOG_INFO, "pci: %d functions on bus 0\n", DeviceCount);
+    int end = DeviceCount;
+    for (int i = first; i < end; i++)
+        if (Devices[i].header == PCI_HEADER_TYPE_BRIDGE)
+            pci_bridge_buses(i, limit);
+}
+
+static void
+pci_find_roots(void)
+{
+    Roots[0] = 0;
+    RootCount = 1;
+    u64 extra = fw_cfg_read_file_int("etc/extra-pci-roots", 0);
+    for (int bus = 1; bus < 256 && extra; bus++) {
+        for (int dev = 0; dev < 32; dev++) {
+            u32 id;
+            if (!pci_present(PCI_BDF(bus, dev, 0), &id))
+                continue;
+            if (RootCount == PCI_MAX_ROOTS) {
+                dprintf(LOG_WARN, "pci: more than %d root buses\n",
+                        PCI_MAX_ROOTS);
+                return;
+            }
+            Roots[RootCount++] = bus;
+            extra--;
+            break;
+        }
+    }
+    if (extra)
+        dprintf(LOG_WARN, "pci: %u extra root buses not found\n",
+                (u32)extra);
+}
+
+static void
+pci_enumerate(void)
+{
+    for (int r = 0; r < RootCount; r++) {
+        int first = DeviceCount;
+        int limit = r + 1 < RootCount ? Roots[r + 1] - 1 : 255;
+        NextBus = Roots[r];
+        pci_scan_bus(Roots[r], -1, r, limit);
+        if (!r)
+            while (Bus0Count < DeviceCount && Devices[Bus0Count].bdf < 0x100)
+                Bus0Count++;
+        dprintf(LOG_INFO, "pci: root bus %d: buses %d-%d, %d functions\n",
+                Roots[r], Roots[r], NextBus, DeviceCount - first);
+    }
+}
+
+/****************************************************************
+ * Sizing
+ ****************************************************************/
+
+// The allocator bus a function sits on.
+static int
+pci_abus(const struct pci_device *d)
+{
+    return d->parent >= 0 ? Devices[d->parent].abus : d->root;
+}
+
+static void
+pci_bridge_probe(const struct pci_device *d, struct pa_bus *b)
+{
+    u16 bdf = d->bdf;
+    // Bridge 1.2, 3.2.5.6 and 3.2.5.9: an absent I/O or prefetchable
+    // window reads as zero and ignores writes.
+    u16 old = pci_config_readw(bdf, PCI_IO_BASE);
+    pci_config_writew(bdf, PCI_IO_BASE, 0xf0f0);
+    if (!(pci_config_readw(bdf, PCI_IO_BASE) & 0xf0f0))
+        b->flags |= PA_BUS_NO_IO;
+    pci_config_writew(bdf, PCI_IO_BASE, old);
+    old = pci_config_readw(bdf, PCI_PREF_MEMORY_BASE);
+    pci_config_writew(bdf, PCI_PREF_MEMORY_BASE, 0xfff0);
+    u16 pref = pci_config_readw(bdf, PCI_PREF_MEMORY_BASE);
+    pci_config_writew(bdf, PCI_PREF_MEMORY_BASE, old);
+    if (!(pref & 0xfff0))
+        b->flags |= PA_BUS_NO_PREF;
+    else if (pref & PCI_PREF_RANGE_TYPE_64)
+        b->flags |= PA_BUS_PREF64;
+
+    bool hotplug = pci_find_cap(bdf, PCI_CAP_ID_SHPC, 0);
+    u8 exp = pci_find_cap(bdf, PCI_CAP_ID_EXP, 0);
+    if (exp) {
+        u16 flags = pci_config_readw(bdf, exp + PCI_EXP_FLAGS);
+        u8 type = (flags >> PCI_EXP_FLAGS_TYPE_SHIFT) & 0xf;
+        if ((type == PCI_EXP_TYPE_ROOT_PORT
+             || type == PCI_EXP_TYPE_DOWNSTREAM)
+            && (flags & PCI_EXP_FLAGS_SLOT)
+            && (pci_config_readl(bdf, exp + PCI_EXP_SLTCAP)
+                & PCI_EXP_SLTCAP_HPC))
+            hotplug = true;
+    }
+    if (hotplug) {
+        b->reserve[PA_IO] = PCI_HOTPLUG_IO;
+        b->reserve[PA_MEM] = PCI_HOTPLUG_MEM;
+        b->reserve[PA_PREF] = PCI_HOTPLUG_PREF;
+    }
+    u8 cap = qemu_cap(bdf);
+    if (cap) {
+        u64 io = pci_config_readq(bdf, cap + QEMU_CAP_IO);
+        u32 mem = pci_config_readl(bdf, cap + QEMU_CAP_MEM);
+        u32 pref32 = pci_config_readl(bdf, cap + QEMU_CAP_PREF32);
+        u64 pref64 = pci_config_readq(bdf, cap + QEMU_CAP_PREF64);
+        if (io != ~0ULL)
+            b->reserve[PA_IO] = MIN(io, PCI_IO_END);
+        if (mem != ~0U)
+            b->reserve[PA_MEM] = mem;
+        if (pref32 != ~0U) {
+            b->reserve[PA_PREF] = pref32;
+            b->flags |= PA_BUS_PREF_LOW;
+        } else if (pref64 != ~0ULL) {
+            b->reserve[PA_PREF] = pref64;
+            if (pref64)
+                b->flags |= PA_BUS_WANT_HIGH;
+        }
+    }
+    dprintf(LOG_DEBUG, "pci: " BDF_FMT " windows%s%s%s, hotplug %d, reserve"
+            " io 0x%llx mem 0x%llx pref 0x%llx\n", BDF_ARGS(bdf),
+            b->flags & PA_BUS_NO_IO ? " no-io" : "",
+            b->flags & PA_BUS_NO_PREF ? " no-pref" : "",
+            b->flags & PA_BUS_PREF64 ? " pref64" : "", hotplug,
+            b->reserve[PA_IO], b->reserve[PA_MEM], b->reserve[PA_PREF]);
+}
+
+// Sizes the BAR at reg (or the ROM BAR); returns how many dwords it
+// takes. PCI 3.0, 6.2.5.1: the bits that stay zero after writing ones
+// give the size; a 64-bit BAR's upper half is the next register.
+static int
+pci_bar_size(u16 bdf, u32 reg, bool rom, bool last, struct pa_res *r)
+{
+    u32 old = pci_config_readl(bdf, reg);
+    pci_config_writel(bdf, reg, rom ? PCI_ROM_ADDRESS_MASK : ~0U);
+    u32 val = pci_config_readl(bdf, reg);
+    pci_config_writel(bdf, reg, old);
+    u64 mask;
+    int used = 1;
+    r->flags = 0;
+    r->type = PA_MEM;
+    if (rom) {
+        mask = val & PCI_ROM_ADDRESS_MASK;
+    } else if (val & PCI_BASE_ADDRESS_SPACE_IO) {
+        r->type = PA_IO;
+        mask = val & PCI_BASE_ADDRESS_IO_MASK;
+        if (!(mask >> 16)) // a 16-bit decoder
+            mask |= mask ? 0xffff0000 : 0;
+    } else {
+        if (val & PCI_BASE_ADDRESS_MEM_PREFETCH)
+            r->type = PA_PREF;
+        mask = val & PCI_BASE_ADDRESS_MEM_MASK;
+        if ((val & 6) == PCI_BASE_ADDRESS_MEM_TYPE_64 && !last) {
+            u32 old_hi = pci_config_readl(bdf, reg + 4);
+            pci_config_writel(bdf, reg + 4, ~0U);
+            mask |= (u64)pci_config_readl(bdf, reg + 4) << 32;
+            pci_config_writel(bdf, reg + 4, old_hi);
+            r->flags = PA_RES_64;
+            used = 2;
+        }
+    }
+    if (mask && !(r->flags & PA_RES_64))
+        mask |= 0xffffffff00000000ULL;
+    r->size = -mask;
+    if (r->size & (r->size - 1)) {
+        dprintf(LOG_WARN, "pci: " BDF_FMT " register 0x%02x: mask 0x%llx"
+                " is no BAR size, ignored\n", BDF_ARGS(bdf), reg, mask);
+        r->size = 0;
+    }
+    return used;
+}
+
+// I/O BARs on bus 0 that chipset_setup() placed in the legacy range
+// (ICH9 SMBus BAR 4 at PORT_SMB_BASE) stay where they are.
+static bool
+pci_bar_fixed(u16 bdf, u32 reg)
+{
+    u32 val = pci_config_readl(bdf, reg);
+    u32 addr = val & PCI_BASE_ADDRESS_IO_MASK;
+    return bdf < 0x100 && (val & PCI_BASE_ADDRESS_SPACE_IO) && addr
+        && addr < PCI_IO_START;
+}
+
+static u32
+pci_bar_reg(const struct pci_device *d, int bar)
+{
+    if (bar == PCI_ROM_TAG)
+        return d->header == PCI_HEADER_TYPE_BRIDGE ? PCI_ROM_ADDRESS1
+            : PCI_ROM_ADDRESS;
+    return PCI_BASE_ADDRESS_0 + 4 * bar;
+}
+
+static void
+pci_size_device(int i, struct pa_tree *t)
+{
+    const struct pci_device *d = &Devices[i];
+    u16 bdf = d->bdf;
+    int bars = d->header == PCI_HEADER_TYPE_NORMAL ? 6
+        : d->header == PCI_HEADER_TYPE_BRIDGE ? 2 : 1;
+    u16 cmd = pci_config_readw(bdf, PCI_COMMAND);
+    pci_config_writew(bdf, PCI_COMMAND,
+                      cmd & ~(PCI_COMMAND_IO | PCI_COMMAND_MEMORY));
+    for (int bar = 0; bar <= PCI_ROM_TAG; ) {
+        if (bar == bars)
+            bar = PCI_ROM_TAG;
+        if (bar == PCI_ROM_TAG && d->header == PCI_HEADER_TYPE_CARDBUS)
+            break;
+        u32 reg = pci_bar_reg(d, bar);
+        struct pa_res *r = &t->res[t->nres];
+        int used = 1;
+        if (bar != PCI_ROM_TAG && pci_bar_fixed(bdf, reg)) {
+            dprintf(LOG_INFO, "pci: " BDF_FMT " bar %d io 0x%x kept\n",
+                    BDF_ARGS(bdf), bar, pci_config_readl(bdf, reg)
+                    & PCI_BASE_ADDRESS_IO_MASK);
+        } else {
+            used = pci_bar_size(bdf, reg, bar == PCI_ROM_TAG,
+                                bar == bars - 1, r);
+            if (r->size) {
+                r->bus = pci_abus(d);
+                r->tag = i << 3 | bar;
+                t->nres++;
+            }
+        }
+        bar += used;
+    }
+    pci_config_writew(bdf, PCI_COMMAND, cmd);
+}
+
+static u32
+pci_phys_bits(void)
+{
+    u32 eax, ebx, ecx, edx;
+    cpuid(0x80000000, &eax, &ebx, &ecx, &edx);
+    if (eax < 0x80000008)
+        return 36;
+    cpuid(0x80000008, &eax, &ebx, &ecx, &edx);
+    u32 bits = eax & 0xff;
+    return !bits ? 36 : MIN(bits, 46);
+}
+
+static void
+pci_windows(struct pa_tree *t)
+{
+    bool q35 = shadow_machine() == MACHINE_Q35;
+    t->win[PA_IO] = (struct pa_window){ PCI_IO_START, PCI_IO_END,
+                                        q35 ? PCI_IO_REACH_Q35 : 0 };
+    u64 low = ALIGN_UP((u64)memmap_lowram_end(), PCI_MEM32_ALIGN);
+    if (q35)
+        low = MAX(low, (u64)Q35_MMCONFIG_BASE + Q35_MMCONFIG_SIZE);
+    t->win[PA_MEM] = (struct pa_window){ low, PCI_MEM32_END };
+    // Above everything but reserved ranges, and below the first of those
+    // (QEMU reserves AMD's HyperTransport hole below 1 TiB).
+    u64 start = MAX(fw_cfg_read_file_int("etc/reserved-memory-end", 0),
+                    FOUR_GB), end = 1ULL << pci_phys_bits();
+    const struct e820_entry *e = MemMap.entries;
+    for (int i = 0; i < MemMap.count; i++)
+        if (e[i].type != E820_RESERVED)
+            start = MAX(start, e[i].start + e[i].size);
+    start = ALIGN_UP(start, PCI_MEM64_ALIGN);
+    for (int i = 0; i < MemMap.count; i++)
+        if (e[i].type == E820_RESERVED && e[i].start + e[i].size > start)
+            end = MIN(end, e[i].start);
+    t->win[PA_PREF] = (struct pa_window){ start, end };
+    t->high_min = PCI_HIGH_MIN;
+}
+
+/****************************************************************
+ * Programming
+ ****************************************************************/
+
+static const char *
+pci_res_name(const struct pa_res *r)
+{
+    static const char *const names[] = { "io", "mem", "pref", "io",
+                                         "mem64", "pref64" };
+    return names[r->type + (r->flags & PA_RES_64 ? 3 : 0)];
+}
+
+static void
+pci_bridge_program(const struct pci_device *d, const struct pa_bus *b)
+{
+    u16 bdf = d->bdf;
+    u64 end[PA_NTYPES];
+    for (int g = 0; g < PA_NTYPES; g++)
+        end[g] = b->base[g] + b->size[g] - 1;
+    // A closed window has its base above its limit.
+    if (b->size[PA_IO])
+        pci_config_writew(bdf, PCI_IO_BASE, (b->base[PA_IO] >> 8 & 0xf0)
+                          | (end[PA_IO] & 0xf000));
+    else
+        pci_config_writew(bdf, PCI_IO_BASE, 0x00f0);
+    pci_config_writel(bdf, PCI_IO_BASE_UPPER16, 0);
+    if (b->size[PA_MEM])
+        pci_config_writel(bdf, PCI_MEMORY_BASE, (b->base[PA_MEM] >> 16)
+                          | (end[PA_MEM] & 0xfff00000));
+    else
+        pci_config_writel(bdf, PCI_MEMORY_BASE, 0x0000fff0);
+    if (b->size[PA_PREF]) {
+        pci_config_writel(bdf, PCI_PREF_MEMORY_BASE,
+                          (u32)(b->base[PA_PREF] >> 16 & 0xfff0)
+                          | ((u32)end[PA_PREF] & 0xfff00000));
+        pci_config_writel(bdf, PCI_PREF_BASE_UPPER32, b->base[PA_PREF] >> 32);
+        pci_config_writel(bdf, PCI_PREF_LIMIT_UPPER32, end[PA_PREF] >> 32);
+    } else {
+        pci_config_writel(bdf, PCI_PREF_MEMORY_BASE, 0x0000fff0);
+        pci_config_writel(bdf, PCI_PREF_BASE_UPPER32, 0);
+        pci_config_writel(bdf, PCI_PREF_LIMIT_UPPER32, 0);
+    }
+    dprintf(LOG_INFO, "pci: " BDF_FMT " bridge buses %d-%d io 0x%llx size"
+            " 0x%llx mem 0x%llx size 0x%llx pref 0x%llx size 0x%llx\n",
+            BDF_ARGS(bdf), d->secondary, d->subordinate, b->base[PA_IO],
+            b->size[PA_IO], b->base[PA_MEM], b->size[PA_MEM],
+            b->base[PA_PREF], b->size[PA_PREF]);
+    if (b->dropped)
+        dprintf(LOG_WARN, "pci: " BDF_FMT " hotplug reservation dropped,"
+                " windows full:%s%s%s\n", BDF_ARGS(bdf),
+                b->dropped & 1 << PA_IO ? " io" : "",
+                b->dropped & 1 << PA_MEM ? " mem" : "",
+                b->dropped & 1 << PA_PREF ? " pref" : "");
+}
+
+// The ISA IRQ of a function's pin: swizzled through every bridge to the
+// root bus, then routed like that slot on bus 0.
+static void
+pci_irq_setup(struct pci_device *d)
+{
+    if (!d->pin)
+        return;
+    const struct pci_device *p = d;
+    u8 pin = d->pin;
+    for (; p->parent >= 0; p = &Devices[p->parent])
+        pin = ((((p->bdf >> 3) & 0x1f) + pin - 1) & 3) + 1;
+    d->irq = chipset_pci_irq(p->bdf & 0xff, pin, &d->link);
+    if (d->irq)
+        pci_config_writeb(d->bdf, PCI_INTERRUPT_LINE, d->irq);
+}
+
+// BARs of function i (resources from *k on), then its command register.
+static void
+pci_device_program(int i, const struct pa_tree *t, int *k)
+{
+    const struct pci_device *d = &Devices[i];
+    u16 bdf = d->bdf, on = 0, off = 0;
+    for (; *k < t->nres && (int)(t->res[*k].tag >> 3) == i; (*k)++) {
+        const struct pa_res *r = &t->res[*k];
+        int bar = r->tag & 7;
+        u16 space = r->type == PA_IO ? PCI_COMMAND_IO : PCI_COMMAND_MEMORY;
+        char label[6] = { 'b', 'a', 'r', ' ', '0' + bar, 0 };
+        const char *name = bar == PCI_ROM_TAG ? "rom" : label;
+        if (r->state != PA_PLACED) {
+            dprintf(LOG_WARN, "pci: " BDF_FMT " %s %s size 0x%llx: %s,"
+                    " left unassigned\n", BDF_ARGS(bdf), name,
+                    pci_res_name(r), r->size,
+                    r->state == PA_SKIP_NOWIN ? "no window on the path"
+                    : "no space");
+            if (bar != PCI_ROM_TAG)
+                off |= space;
+            continue;
+        }
+        u32 reg = pci_bar_reg(d, bar);
+        pci_config_writel(bdf, reg, r->addr);
+        if (r->flags & PA_RES_64)
+            pci_config_writel(bdf, reg + 4, r->addr >> 32);
+        if (bar != PCI_ROM_TAG)
+            on |= space;
+        dprintf(LOG_INFO, "pci: " BDF_FMT " %s %s 0x%llx size 0x%llx\n",
+                BDF_ARGS(bdf), name, pci_res_name(r), r->addr, r->size);
+    }
+    if (d->header == PCI_HEADER_TYPE_BRIDGE) {
+        on |= PCI_COMMAND_IO | PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER;
+    } else if (on & off) {
+        // A BAR left at 0 must not decode.
+        dprintf(LOG_WARN, "pci: " BDF_FMT " decoding of%s%s left off\n",
+                BDF_ARGS(bdf), on & off & PCI_COMMAND_IO ? " io" : "",
+                on & off & PCI_COMMAND_MEMORY ? " memory" : "");
+        on &= ~off;
+    }
+    pci_config_writew(bdf, PCI_COMMAND,
+                      pci_config_readw(bdf, PCI_COMMAND) | on);
+}
+
+static void
+pci_assign(void)
+{
+    int nbus = RootCount, maxres = 0;
+    for (int i = 0; i < DeviceCount; i++) {
+        maxres += Devices[i].header == PCI_HEADER_TYPE_NORMAL ? 7 : 3;
+        if (Devices[i].header == PCI_HEADER_TYPE_BRIDGE)
+            Devices[i].abus = nbus++;
+    }
+    struct pa_tree t = { .nbus = nbus };
+    t.bus = zone_alloc(ZONE_TMP, nbus * sizeof(*t.bus), 8);
+    t.res = zone_alloc(ZONE_TMP, maxres * sizeof(*t.res), 8);
+    t.scratch = zone_alloc(ZONE_TMP, 2 * PCIALLOC_SCRATCH(maxres, nbus),
+                           2);
+    if (!t.bus || !t.res || !t.scratch) {
+        dprintf(LOG_ERR, "pci: no memory to assign resources\n");
+        return;
+    }
+    for (int r = 0; r < RootCount; r++)
+        t.bus[r] = (struct pa_bus){ .parent = -1, .flags = PA_BUS_ROOT };
+    for (int i = 0; i < DeviceCount; i++) {
+        const struct pci_device *d = &Devices[i];
+        if (d->header == PCI_HEADER_TYPE_BRIDGE) {
+            t.bus[d->abus] = (struct pa_bus){ .parent = pci_abus(d) };
+            pci_bridge_probe(d, &t.bus[d->abus]);
+        }
+        pci_size_device(i, &t);
+    }
+    pci_windows(&t);
+    int skipped = pcialloc_run(&t);
+    if (skipped < 0)
+        return;
+    for (int i = 0; i < DeviceCount; i++)
+        if (Devices[i].header == PCI_HEADER_TYPE_BRIDGE)
+            pci_bridge_program(&Devices[i], &t.bus[Devices[i].abus]);
+    int k = 0;
+    for (int i = 0; i < DeviceCount; i++)
+        pci_device_program(i, &t, &k);
+    static const char *const names[] = { "io", "mem32", "mem64" };
+    for (int g = 0; g < PA_NTYPES; g++)
+        dprintf(LOG_INFO, "pci: %s window 0x%llx-0x%llx, used 0x%llx-0x%llx"
+                "\n", names[g], t.win[g].reach ? t.win[g].reach
+                : t.win[g].start, t.win[g].end - 1,
+                t.used_start[g], t.used_end[g]);
+    Mem64Start = t.used_start[PA_PREF];
+    Mem64End = t.used_end[PA_PREF];
+    dprintf(LOG_INFO, "pci: %d resources assigned, %d left unassigned\n",
+            t.nres - skipped, skipped);
+}
+
+void
+pci_setup(void)
+{
+    Devices = zone_alloc(ZONE_TMP, PCI_MAX_DEVICES * sizeof(*Devices), 4);
+    if (!Devices)
+        return;
+    pci_find_roots();
+    pci_enumerate();
+    pci_assign();
+    for (int i = 0; i < DeviceCount; i++) {
+        pci_config_writeb(Devices[i].bdf, PCI_CACHE_LINE_SIZE,
+                          PCI_CACHE_LINE);
+        pci_irq_setup(&Devices[i]);
+    }
+    dprintf(LOG_INFO, "pci: %d functions on bus 0, %d in all, %d root"
+            " buses\n", Bus0Count, DeviceCount, RootCount);
 }
 
 const struct pci_device *
 pci_devices(int *count)
 {
+    *count = Bus0Count;
+    return Devices;
+}
+
+const struct pci_device *
+pci_all_devices(int *count)
+{
     *count = DeviceCount;
     return Devices;
+}
+
+bool
+pci_mem64_window(u64 *start, u64 *end)
+{
+    *start = Mem64Start;
+    *end = Mem64End;
+    return Mem64End > Mem64Start;
 }
