@@ -4,7 +4,9 @@
 Purpose: write an uncompressed newc cpio archive holding a static busybox,
          /init (tests/guest/init.sh, a busybox-only probe that reports on the
          serial console) and, optionally, /payload.bin: N MiB of deterministic
-         pseudo-random data (SHAKE-256 of a seed) for large-initrd tests.
+         pseudo-random data (SHAKE-256 of a seed) for large-initrd tests,
+         and optionally kernel modules in /lib/modules (--module, e.g.
+         Debian's msr.ko, which init.sh loads for its S3 checks).
 Inputs:  /bin/busybox (or --busybox), init.sh beside this script.
 Outputs: the archive at OUTPUT; with --payload-mib, the line
          "payload-sha256 <hex>" on stdout.
@@ -15,6 +17,7 @@ without root.  Standard library only; run with /usr/bin/python3.
 
 import argparse
 import hashlib
+import lzma
 import os
 import stat
 import sys
@@ -68,9 +71,24 @@ def read_file(path):
         return source.read()
 
 
+def read_module(path):
+    """A kernel module's bytes; .ko.xz is decompressed (busybox insmod
+    takes plain ELF)."""
+    data = read_file(path)
+    if path.endswith(".xz"):
+        data = lzma.decompress(data)
+    return data
+
+
+def module_name(path):
+    name = os.path.basename(path)
+    return name[:-len(".xz")] if name.endswith(".xz") else name
+
+
 def build(output, busybox="/bin/busybox", payload_mib=0,
-          seed="reefbios-payload"):
-    """Write the initramfs to OUTPUT; return the payload's sha256 or None."""
+          seed="reefbios-payload", modules=()):
+    """Write the initramfs to OUTPUT; return the payload's sha256 or None.
+    MODULES: kernel module files to put in /lib/modules."""
     payload = payload_bytes(payload_mib, seed) if payload_mib else None
     with open(output, "wb") as stream:
         archive = CpioWriter(stream)
@@ -79,6 +97,12 @@ def build(output, busybox="/bin/busybox", payload_mib=0,
         archive.add_char_device("dev/console", *CONSOLE_DEVICE)
         archive.add_file("bin/busybox", read_file(busybox), 0o755)
         archive.add_file("init", read_file(INIT_SCRIPT), 0o755)
+        if modules:
+            archive.add_directory("lib")
+            archive.add_directory("lib/modules")
+        for module in modules:
+            archive.add_file("lib/modules/" + module_name(module),
+                             read_module(module))
         if payload is not None:
             archive.add_file("payload.bin", payload)
         archive.finish()
@@ -94,8 +118,12 @@ def main(argv):
                         help="add /payload.bin of this many MiB")
     parser.add_argument("--seed", default="reefbios-payload",
                         help="seed of the payload data")
+    parser.add_argument("--module", action="append", default=[],
+                        help="kernel module (.ko or .ko.xz) to add to "
+                        "/lib/modules; may be repeated")
     args = parser.parse_args(argv)
-    digest = build(args.output, args.busybox, args.payload_mib, args.seed)
+    digest = build(args.output, args.busybox, args.payload_mib, args.seed,
+                   args.module)
     if digest:
         print("payload-sha256", digest)
 

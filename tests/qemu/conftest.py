@@ -20,10 +20,13 @@ tests/payload/fwcfgdump.S (fw_cfg files in hex on debugcon port 0x403) and
 saves all guest RAM over QMP once the payload halts.
 """
 
+import lzma
 import os
 import re
+import struct
 import subprocess
 import sys
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
@@ -38,6 +41,8 @@ PAYLOAD_MIB = 100
 KVM_PROBE_SECONDS = 20
 BOOT_TIMEOUT_SECONDS = 60
 FWCFGDUMP_ELF = qemu.REPO_ROOT / "out" / "tests" / "fwcfgdump.elf"
+PAYLOAD_DIR = qemu.REPO_ROOT / "out" / "tests"
+MSR_MODULE = "kernel/arch/x86/kernel/msr.ko"
 # Guest RAM of a firmware_dump boot, all of it saved (below 4 GiB on both
 # machines).
 DUMP_MEMORY_MIB = 64
@@ -58,6 +63,20 @@ class Accel:
 class Payload:
     initrd: Path
     sha256: str
+
+
+@dataclass
+class KernelImage:
+    path: Path
+    pvh: bool       # an uncompressed ELF with a PVH entry, else the bzImage
+    reason: str
+
+
+@dataclass
+class ModuleInitramfs:
+    initrd: Path
+    modules: list
+    reason: str
 
 
 @dataclass
@@ -110,12 +129,15 @@ def bios():
     return path
 
 
-def make_initramfs(directory, payload_mib=0):
-    """Run mkinitramfs.py; return the archive and the payload's sha256."""
+def make_initramfs(directory, payload_mib=0, modules=()):
+    """Run mkinitramfs.py; return the archive and the payload's sha256.
+    MODULES: kernel module files for /lib/modules."""
     output = directory / f"initramfs-{payload_mib}mib.cpio"
     command = [sys.executable, str(MKINITRAMFS), str(output)]
     if payload_mib:
         command += ["--payload-mib", str(payload_mib)]
+    for module in modules:
+        command += ["--module", str(module)]
     stdout = subprocess.run(command, check=True, capture_output=True,
                             text=True).stdout
     digest = stdout.split()[1] if payload_mib else None
@@ -126,6 +148,116 @@ def make_initramfs(directory, payload_mib=0):
 def initramfs(tmp_path_factory):
     archive, _ = make_initramfs(tmp_path_factory.mktemp("initramfs"))
     return archive
+
+
+def kernel_module(kernel, relative):
+    """KERNEL's module RELATIVE (e.g. "kernel/arch/x86/kernel/msr.ko",
+    plain or .xz) under /lib/modules/VERSION for /boot/vmlinuz-VERSION, or
+    None."""
+    if not kernel.name.startswith("vmlinuz-"):
+        return None
+    base = Path("/lib/modules") / kernel.name[len("vmlinuz-"):] / relative
+    for candidate in (base, base.with_name(base.name + ".xz")):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+@pytest.fixture(scope="session")
+def msr_initramfs(kernel, tmp_path_factory):
+    """The test initramfs plus the kernel's msr.ko (Debian builds
+    CONFIG_X86_MSR as a module), which init.sh loads so the S3 checks can
+    read /dev/cpu/N/msr.  ModuleInitramfs.modules is empty, and .reason
+    says why, when there is no such module for this kernel."""
+    module = kernel_module(kernel, MSR_MODULE)
+    archive, _ = make_initramfs(tmp_path_factory.mktemp("initramfs-msr"),
+                                modules=[module] if module else [])
+    reason = (f"msr module {module}" if module else
+              f"no {MSR_MODULE} for {kernel} under /lib/modules")
+    return ModuleInitramfs(archive, [module] if module else [], reason)
+
+
+# bzImage payload compressions we can undo with the standard library:
+# magic -> decompressor factory.
+KERNEL_COMPRESSIONS = {
+    b"\xfd7zXZ\x00": lambda: lzma.LZMADecompressor(format=lzma.FORMAT_XZ),
+    b"\x1f\x8b\x08": lambda: zlib.decompressobj(16 + zlib.MAX_WBITS),
+}
+ELF64_MAGIC = b"\x7fELF\x02\x01"
+PT_NOTE = 4
+XEN_ELFNOTE_PHYS32_ENTRY = 18
+
+
+def elf_has_pvh_note(image):
+    """True if the ELF64 IMAGE has the Xen PHYS32_ENTRY note QEMU needs to
+    boot it with -kernel (through its pvh.bin option ROM)."""
+    phoff, = struct.unpack_from("<Q", image, 0x20)
+    phentsize, phnum = struct.unpack_from("<HH", image, 0x36)
+    for index in range(phnum):
+        kind, _, offset, _, _, size = struct.unpack_from(
+            "<IIQQQQ", image, phoff + index * phentsize)
+        position, end = offset, offset + size
+        while kind == PT_NOTE and position + 12 <= end:
+            namesz, descsz, note = struct.unpack_from("<III", image,
+                                                      position)
+            name = image[position + 12:position + 12 + namesz]
+            if name.rstrip(b"\0") == b"Xen" and \
+                    note == XEN_ELFNOTE_PHYS32_ENTRY:
+                return True
+            position += 12 + (namesz + 3) // 4 * 4 + (descsz + 3) // 4 * 4
+    return False
+
+
+def extract_vmlinux(bzimage):
+    """The uncompressed kernel ELF inside BZIMAGE, or (None, reason)."""
+    data = bzimage.read_bytes()
+    for magic, decompressor in KERNEL_COMPRESSIONS.items():
+        start = data.find(magic)
+        if start < 0:
+            continue
+        try:
+            image = decompressor().decompress(data[start:])
+        except (lzma.LZMAError, zlib.error) as error:
+            return None, f"decompressing {bzimage}: {error}"
+        if not image.startswith(ELF64_MAGIC):
+            return None, f"{bzimage}: the payload is not an ELF64 image"
+        if not elf_has_pvh_note(image):
+            return None, f"{bzimage}: no PVH entry note (CONFIG_PVH)"
+        return image, None
+    return None, f"{bzimage}: no xz or gzip payload found"
+
+
+@pytest.fixture(scope="session")
+def pvh_kernel(kernel, tmp_path_factory):
+    """The kernel as an uncompressed ELF with its PVH entry (QEMU boots it
+    through the PVH entry, no decompression: about half the boot time
+    under TCG), for tests that boot Linux many times; KernelImage.reason
+    says why it is the bzImage instead when that cannot be had."""
+    image, reason = extract_vmlinux(kernel)
+    if image is None:
+        return KernelImage(kernel, False, f"bzImage: {reason}")
+    path = tmp_path_factory.mktemp("vmlinux") / "vmlinux"
+    path.write_bytes(image)
+    return KernelImage(path, True, f"pvh vmlinux from {kernel}")
+
+
+def payload_elf(name):
+    """out/tests/NAME.elf (built from tests/payload/NAME.S), or skip."""
+    path = PAYLOAD_DIR / f"{name}.elf"
+    if not path.is_file():
+        pytest.skip(f"test payload {path} not found: run `make "
+                    f"out/tests/{name}.elf` (part of make qemu-test)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def mbkernel():
+    return payload_elf("mbkernel")
+
+
+@pytest.fixture(scope="session")
+def s3payload():
+    return payload_elf("s3payload")
 
 
 @pytest.fixture(scope="session")

@@ -14,6 +14,8 @@ FW_CFG_DMA_YES = r"fw_cfg: .*\bdma yes\b"
 FW_CFG_DMA_NO = r"fw_cfg: .*\bdma no\b"
 # -kernel boot: the BIOS jumps into the Linux setup/kernel.
 LINUX_HANDOFF = r"boot: linux handoff"
+# -kernel boot of a PVH ELF (loaded natively, not through QEMU's pvh.bin).
+PVH_HANDOFF = r"^boot: pvh handoff"
 # -kernel boot: the bzImage from fw_cfg failed validation.
 LINUX_REFUSED = r"linux: .*(invalid|refus|bad)"
 # int 19h: every boot entry failed.

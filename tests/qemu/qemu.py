@@ -10,13 +10,18 @@ With qmp=True (or an inspect callback) QEMU also gets a QMP monitor on one
 end of a socketpair: `Qmp` runs commands on it and keeps the events QEMU
 sent (e.g. SHUTDOWN with its reason); `inspect(qmp)` runs while the guest is
 still alive, right after UNTIL fired, e.g. to save guest memory with
-`save_memory()` (QMP pmemsave) into a `MemorySnapshot`.
+`save_memory()` (QMP pmemsave) into a `MemorySnapshot`.  A `watch(qmp,
+serial, debuglog)` callback runs at every poll while the guest runs, e.g.
+to answer QMP events (`Qmp.poll()` returns them without blocking) such as
+SUSPEND with system_wakeup.  `Guest(no_reboot=False)` drops -no-reboot, so
+a reset reboots the guest instead of ending QEMU.
 """
 
 import json
 import mmap
 import os
 import re
+import select
 import socket
 import subprocess
 import time
@@ -70,11 +75,14 @@ class Guest:
     initrd: Optional[Path] = None
     append: Optional[str] = None
     extra_args: Sequence[str] = ()
+    # False: a guest reset reboots instead of ending QEMU (-no-reboot).
+    no_reboot: bool = True
 
     def command(self, serial_log, debug_log):
         args = [QEMU, "-M", self.machine, "-accel", self.accel,
                 "-smp", str(self.smp), "-m", self.memory,
-                "-nographic", "-nodefaults", "-monitor", "none", "-no-reboot",
+                "-nographic", "-nodefaults", "-monitor", "none",
+                *(["-no-reboot"] if self.no_reboot else []),
                 "-serial", f"file:{serial_log}",
                 "-debugcon", f"file:{debug_log}",
                 "-global", f"isa-debugcon.iobase={DEBUGCON_PORT}"]
@@ -172,20 +180,24 @@ def read_text(path):
 def boot(guest: Guest, workdir: Path, timeout: float,
          until: Optional[Callable[[str, str], bool]] = None,
          qmp: bool = False,
-         inspect: Optional[Callable[["Qmp"], Any]] = None):
+         inspect: Optional[Callable[["Qmp"], Any]] = None,
+         watch: Optional[Callable[["Qmp", str, str], Any]] = None):
     """Run GUEST until QEMU exits, TIMEOUT seconds pass (QEMU is killed), or
     UNTIL(serial, debuglog) returns true (QEMU is stopped early).
 
     With QMP (implied by INSPECT) QEMU gets a QMP monitor and the result
     holds the events it sent; INSPECT(qmp) runs when UNTIL fires, before
-    QEMU is stopped, and its value is the result's `inspected`."""
+    QEMU is stopped, and its value is the result's `inspected`.
+    WATCH(qmp, serial, debuglog) (implies QMP) runs at every poll before
+    UNTIL, e.g. to answer events (Qmp.poll) or guest output with commands;
+    if it raises QmpError, OSError or ValueError, QEMU is stopped."""
     workdir.mkdir(parents=True, exist_ok=True)
     serial_log, debug_log = workdir / "serial.log", workdir / "debug.log"
     output_log = workdir / "qemu.out"
     command = guest.command(serial_log, debug_log)
     monitor = ours = None
     pass_fds = ()
-    if qmp or inspect:
+    if qmp or inspect or watch:
         ours, theirs = socket.socketpair()
         command += qmp_args(theirs.fileno())
         pass_fds = (theirs.fileno(),)
@@ -193,6 +205,12 @@ def boot(guest: Guest, workdir: Path, timeout: float,
     errors = []
 
     def should_stop():
+        if watch and monitor is not None:
+            try:
+                watch(monitor, read_text(serial_log), read_text(debug_log))
+            except (QmpError, OSError, ValueError) as error:
+                errors.append(f"watch: {type(error).__name__}: {error}")
+                return True
         if not (until and until(read_text(serial_log), read_text(debug_log))):
             return False
         if inspect and monitor is None:
@@ -286,6 +304,32 @@ class Qmp:
                 raise QmpError(f"{command}: {message['error']}")
             elif "return" in message:
                 return message["return"]
+
+    def poll(self, timeout=0.0):
+        """Wait up to TIMEOUT seconds (select) for QEMU to send something,
+        keep the events that arrived and return them; never blocks longer,
+        so a caller can answer events (SUSPEND -> system_wakeup)."""
+        first = len(self.events)
+        wait_for = timeout
+        while not self.closed:
+            readable, _, _ = select.select([self.sock], [], [], wait_for)
+            if not readable:
+                break
+            try:
+                chunk = self.sock.recv(65536)
+            except ConnectionResetError:
+                chunk = b""
+            if not chunk:
+                self.closed = True
+                break
+            self.buffer += chunk
+            wait_for = 0.0
+        while b"\n" in self.buffer:
+            line, self.buffer = self.buffer.split(b"\n", 1)
+            message = json.loads(line)
+            if "event" in message:
+                self.events.append(message)
+        return self.events[first:]
 
     def drain(self):
         """Collect the events left on the socket once QEMU has exited."""
