@@ -249,6 +249,7 @@ report cmdline-length "$(cmdline_length)"
 report payload-sha256 "$(payload_sha256)"
 report memtotal-kb "$(awk '/^MemTotal:/ { print $2 }' /proc/meminfo)"
 report cpus "$(grep -c '^processor' /proc/cpuinfo)"
+report cpus-possible "$(cat /sys/devices/system/cpu/possible)"
 report_memmap
 report_acpi_tables
 report_acpi_problems
