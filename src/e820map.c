@@ -279,15 +279,25 @@ e820map_from_cmos(struct e820_map *m, u16 ext_kb_30, u16 ext64k_34,
     return ret;
 }
 
+static const char *
+type_name(u32 type)
+{
+    switch (type) {
+    case E820_RAM: return "ram";
+    case E820_RESERVED: return "reserved";
+    case E820_ACPI: return "acpi";
+    case E820_NVS: return "nvs";
+    case E820_UNUSABLE: return "unusable";
+    default: return "?";
+    }
+}
+
 void
 e820map_dump(const struct e820_map *m)
 {
-    int i;
-
-    for (i = 0; i < m->count; i++) {
+    for (int i = 0; i < m->count; i++) {
         const struct e820_entry *e = &m->entries[i];
-
-        dprintf(LOG_DEBUG, "e820: %d: 0x%016llx-0x%016llx type %u\n",
-                i, e->start, entry_last(e), e->type);
+        dprintf(LOG_INFO, "e820: %016llx-%016llx %s\n", e->start,
+                entry_last(e), type_name(e->type));
     }
 }

@@ -56,29 +56,6 @@ memmap_from_cmos(void)
             ext_kb, ext64k, high64k);
 }
 
-static const char *
-e820_type_name(u32 type)
-{
-    switch (type) {
-    case E820_RAM: return "ram";
-    case E820_RESERVED: return "reserved";
-    case E820_ACPI: return "acpi";
-    case E820_NVS: return "nvs";
-    case E820_UNUSABLE: return "unusable";
-    default: return "?";
-    }
-}
-
-static void
-memmap_dump(void)
-{
-    for (int i = 0; i < MemMap.count; i++) {
-        struct e820_entry *e = &MemMap.entries[i];
-        dprintf(LOG_INFO, "e820: %016llx-%016llx %s\n", e->start,
-                e->start + e->size - 1, e820_type_name(e->type));
-    }
-}
-
 u32
 memmap_lowram_top(void)
 {
@@ -129,7 +106,7 @@ memmap_setup(void)
     dprintf(LOG_INFO, "e820: low ram top 0x%08x, high zone 0x%08x-0x%08x,"
             " ram total %u MiB\n", top, high, top - 1,
             (u32)(e820map_ram_total(&MemMap) >> 20));
-    memmap_dump();
+    e820map_dump(&MemMap);
 }
 
 void

@@ -114,13 +114,6 @@ timer_setup(u64 tsc_start)
     CalibrateTsc = rdtsc();
 }
 
-u32
-timer_tsc_khz(void)
-{
-    timer_calibrate();
-    return TscKhz;
-}
-
 u64
 timer_us_since_start(void)
 {

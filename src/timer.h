@@ -9,7 +9,6 @@
 
 // tsc_start: the TSC read at the first 32-bit instruction of POST.
 void timer_setup(u64 tsc_start);
-u32 timer_tsc_khz(void);
 // Microseconds since POST started.
 u64 timer_us_since_start(void);
 u64 timer_deadline_us(u32 us);

@@ -114,14 +114,6 @@ fw_cfg_read_u32(u16 key)
     return value;
 }
 
-u64
-fw_cfg_read_u64(u16 key)
-{
-    u64 value = 0;
-    fw_cfg_read_item(key, &value, sizeof(value));
-    return value;
-}
-
 /****************************************************************
  * Files
  ****************************************************************/

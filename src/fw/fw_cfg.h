@@ -57,7 +57,6 @@ bool fw_cfg_has_dma(void);
 // Read len bytes of an item from its start. 0 or negative on error.
 int fw_cfg_read_item(u16 key, void *buf, u32 len);
 u32 fw_cfg_read_u32(u16 key); // little-endian items; 0 when absent
-u64 fw_cfg_read_u64(u16 key);
 const struct fwcfg_file *fw_cfg_find(const char *name);
 // Read len bytes at offset of a file; refused when outside the file.
 int fw_cfg_read_file(const struct fwcfg_file *f, u32 offset, void *buf,
