@@ -4,7 +4,9 @@
 // Copyright (C) 2026 The ReefBIOS authors
 // SPDX-License-Identifier: LGPL-3.0-or-later
 #include "config.h" // BUILD_BIOS_ADDR
+#include "fw/chipset.h" // ICH9_RCBA_ADDR
 #include "fw/fw_cfg.h" // fw_cfg_find
+#include "fw/shadow.h" // shadow_machine
 #include "fw/smm.h" // smm_tseg_reserve
 #include "hw/rtc.h" // rtc_read
 #include "malloc.h" // malloc_setup_high
@@ -13,6 +15,9 @@
 
 #define E820_MAX_ENTRIES 64
 #define EBDA_START (BUILD_LOWMEM_TOP - BUILD_EBDA_KB * 1024)
+// The ICH9 chipset configuration registers (root complex register block)
+// that chipset_setup() maps at RCBA: 16 KiB.
+#define ICH9_RCRB_SIZE (16 * 1024)
 
 static struct e820_entry MemMapEntries[E820_MAX_ENTRIES];
 struct e820_map MemMap;
@@ -93,6 +98,11 @@ memmap_setup(void)
                 E820_RESERVED);
     e820map_add(&MemMap, FLASH_BASE, 0x100000000ULL - FLASH_BASE,
                 E820_RESERVED);
+    // On q35 the chipset decodes the RCRB at RCBA. QEMU's DSDT does not
+    // describe it (no PNP0C02 resource), so e820 is the only place the
+    // OS can learn that the range is taken.
+    if (shadow_machine() == MACHINE_Q35)
+        e820map_add(&MemMap, ICH9_RCBA_ADDR, ICH9_RCRB_SIZE, E820_RESERVED);
 
     u32 top = memmap_lowram_top();
     LowRamEnd = top;
@@ -109,11 +119,14 @@ memmap_setup(void)
     e820map_dump(&MemMap);
 }
 
+// Whole pages only: an OS uses no partial page, and Linux relocates an
+// initrd that ends in one (initrd_place() puts it right below the top of
+// RAM), as that page is not in its direct map.
 void
 memmap_prepboot(void)
 {
-    u32 used = zone_high_used_start(), start = zone_high_end()
-        - HIGH_ZONE_SIZE;
+    u32 used = ALIGN_DOWN(zone_high_used_start(), 4096);
+    u32 start = zone_high_end() - HIGH_ZONE_SIZE;
     if (used > start) {
         e820map_add(&MemMap, start, used - start, E820_RAM);
         dprintf(LOG_INFO, "e820: high zone returns %u KiB to the os,"

@@ -129,6 +129,18 @@ def bios():
     return path
 
 
+SEABIOS_IMAGE = Path("/usr/share/seabios/bios-256k.bin")
+
+
+@pytest.fixture(scope="session")
+def seabios():
+    """Debian's SeaBIOS, for tests that compare ReefBIOS with it."""
+    if not SEABIOS_IMAGE.is_file():
+        pytest.skip(f"SeaBIOS image {SEABIOS_IMAGE} not found: install "
+                    "seabios")
+    return SEABIOS_IMAGE
+
+
 def make_initramfs(directory, payload_mib=0, modules=()):
     """Run mkinitramfs.py; return the archive and the payload's sha256.
     MODULES: kernel module files for /lib/modules."""
