@@ -61,7 +61,7 @@
 // tables are first read: QEMU builds them from this state.
 void chipset_setup(void);
 // The register writes alone, also on S3 resume (QEMU's reset cleared
-// them; config ports only, MMCONFIG is off after a reset).
+// them; config ports until MMCONFIG is on again).
 void chipset_program(void);
 // The ISA IRQ the chipset routes a PCI device's interrupt pin to (pin 1 =
 // INTA), and the routing register ("link") it goes through; 0 if none.

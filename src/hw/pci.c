@@ -1,9 +1,31 @@
-// PCI configuration mechanism #1 accessors (32-bit flat).
+// PCI configuration space accessors (32-bit flat): the enhanced
+// configuration mechanism (MMCONFIG) once the chipset has it enabled,
+// configuration mechanism #1 (ports 0xcf8/0xcfc) until then.
 //
 // Copyright (C) 2026 The ReefBIOS authors
 // SPDX-License-Identifier: LGPL-3.0-or-later
+//
+// Under a hypervisor every port access is a VM exit and mechanism #1
+// needs two per access; an MMCONFIG access is one.
 #include "hw/pci.h" // pci_config_readl
 #include "x86.h" // outl
+
+// Base of the MMCONFIG window, 0 while config cycles use the ports. In
+// .data, so it is 0 again after the image is copied on S3 resume, when
+// the chipset has forgotten the window until chipset_program() runs.
+static u32 PciMmconfig;
+
+void
+pci_mmconfig_enable(u32 base)
+{
+    PciMmconfig = base;
+}
+
+static volatile void *
+pci_mmconfig(u16 bdf, u32 reg)
+{
+    return (volatile void *)(PciMmconfig + ((u32)bdf << 12) + reg);
+}
 
 static void
 pci_select(u16 bdf, u32 reg)
@@ -14,6 +36,8 @@ pci_select(u16 bdf, u32 reg)
 u32
 pci_config_readl(u16 bdf, u32 reg)
 {
+    if (PciMmconfig)
+        return *(volatile u32 *)pci_mmconfig(bdf, reg);
     pci_select(bdf, reg);
     return inl(PORT_PCI_DATA);
 }
@@ -21,6 +45,8 @@ pci_config_readl(u16 bdf, u32 reg)
 u16
 pci_config_readw(u16 bdf, u32 reg)
 {
+    if (PciMmconfig)
+        return *(volatile u16 *)pci_mmconfig(bdf, reg);
     pci_select(bdf, reg);
     return inw(PORT_PCI_DATA + (reg & 2));
 }
@@ -28,6 +54,8 @@ pci_config_readw(u16 bdf, u32 reg)
 u8
 pci_config_readb(u16 bdf, u32 reg)
 {
+    if (PciMmconfig)
+        return *(volatile u8 *)pci_mmconfig(bdf, reg);
     pci_select(bdf, reg);
     return inb(PORT_PCI_DATA + (reg & 3));
 }
@@ -35,6 +63,10 @@ pci_config_readb(u16 bdf, u32 reg)
 void
 pci_config_writel(u16 bdf, u32 reg, u32 value)
 {
+    if (PciMmconfig) {
+        *(volatile u32 *)pci_mmconfig(bdf, reg) = value;
+        return;
+    }
     pci_select(bdf, reg);
     outl(value, PORT_PCI_DATA);
 }
@@ -42,6 +74,10 @@ pci_config_writel(u16 bdf, u32 reg, u32 value)
 void
 pci_config_writew(u16 bdf, u32 reg, u16 value)
 {
+    if (PciMmconfig) {
+        *(volatile u16 *)pci_mmconfig(bdf, reg) = value;
+        return;
+    }
     pci_select(bdf, reg);
     outw(value, PORT_PCI_DATA + (reg & 2));
 }
@@ -49,6 +85,10 @@ pci_config_writew(u16 bdf, u32 reg, u16 value)
 void
 pci_config_writeb(u16 bdf, u32 reg, u8 value)
 {
+    if (PciMmconfig) {
+        *(volatile u8 *)pci_mmconfig(bdf, reg) = value;
+        return;
+    }
     pci_select(bdf, reg);
     outb(value, PORT_PCI_DATA + (reg & 3));
 }

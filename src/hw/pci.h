@@ -1,9 +1,10 @@
-// PCI configuration space through ports 0xcf8/0xcfc (32-bit flat).
+// PCI configuration space: MMCONFIG or ports 0xcf8/0xcfc (32-bit flat).
 //
 // Copyright (C) 2026 The ReefBIOS authors
 // SPDX-License-Identifier: LGPL-3.0-or-later
 //
-// PCI Local Bus Specification 3.0, 3.2.2.3.2 (configuration mechanism #1).
+// PCI Local Bus Specification 3.0, 3.2.2.3.2 (configuration mechanism #1);
+// PCI Express Base Specification, 7.2.2 (enhanced configuration access).
 #ifndef HW_PCI_H
 #define HW_PCI_H
 
@@ -36,5 +37,7 @@ u8 pci_config_readb(u16 bdf, u32 reg);
 void pci_config_writel(u16 bdf, u32 reg, u32 value);
 void pci_config_writew(u16 bdf, u32 reg, u16 value);
 void pci_config_writeb(u16 bdf, u32 reg, u8 value);
+// Use the MMCONFIG window at base (256 buses) for every later access.
+void pci_mmconfig_enable(u32 base);
 #endif
 #endif // HW_PCI_H
