@@ -1,15 +1,20 @@
-// MTRR setup: RAM write-back, the hole between the top of low RAM and
-// 4 GiB uncached, the legacy VGA window uncached (32-bit flat).
+// MTRR setup: RAM write-back; the hole between the top of low RAM and
+// 4 GiB, the 64-bit PCI window and the legacy VGA window uncached (32-bit
+// flat).
 //
 // Copyright (C) 2026 The ReefBIOS authors
 // SPDX-License-Identifier: LGPL-3.0-or-later
 //
 // The default type is write-back and variable ranges carve out the PCI
 // hole, split into aligned power-of-two blocks so any RAM size works (a
-// hole that starts at 0x0ff00000 needs more than one range). Every MSR
+// hole that starts at 0x0ff00000 needs more than one range). The 64-bit
+// PCI window (what fw/pciinit.c placed above RAM) gets the ranges left;
+// its end may be rounded up, since nothing but more MMIO space lies
+// above it. Every MSR
 // goes through smp_msr_add(): the BSP writes it now, each AP writes the
 // same list when it starts, at POST and again on S3 resume.
 #include "fw/mtrr.h" // mtrr_setup
+#include "fw/pciinit.h" // pci_mem64_window
 #include "memmap.h" // memmap_lowram_end
 #include "output.h" // dprintf
 #include "smp.h" // smp_msr_add
@@ -33,6 +38,22 @@ mtrr_split(u64 start, u64 end, struct mtrr_range *out, int max)
         start += size;
     }
     return n;
+}
+
+int
+mtrr_cover(u64 start, u64 end, u64 limit, struct mtrr_range *out, int max)
+{
+    if (start >= end)
+        return 0;
+    for (u64 align = 0x1000; align; align <<= 1) {
+        u64 top = ALIGN_UP(end, align);
+        if (top < end || top > limit)
+            break;
+        int n = mtrr_split(start, top, NULL, 0);
+        if (n <= max)
+            return mtrr_split(start, top, out, max);
+    }
+    return -1;
 }
 
 static u32
@@ -68,26 +89,38 @@ mtrr_setup(void)
         for (int i = 0; i < 8; i++) // option ROMs and the BIOS: shadow RAM
             smp_msr_add(MSR_MTRR_FIX4K_C0000 + i, wb);
     }
-    struct mtrr_range hole[MTRR_MAX_VARIABLE];
+    struct mtrr_range uc[MTRR_MAX_VARIABLE];
     u32 low = memmap_lowram_end();
-    int n = mtrr_split(low, FOUR_GB, hole, vcnt);
-    if (n > vcnt)
+    int n = mtrr_split(low, FOUR_GB, uc, vcnt);
+    if (n > vcnt) {
         dprintf(LOG_WARN, "mtrr: hole at 0x%08x needs %d ranges, cpu has"
                 " %d: the rest stays write-back\n", low, n, vcnt);
-    u64 mask = ((1ULL << phys_bits()) - 1) & ~0xfffULL;
+        n = vcnt;
+    }
+    u64 limit = 1ULL << phys_bits(), start, end;
+    if (pci_mem64_window(&start, &end)) {
+        int m = mtrr_cover(start, end, limit, uc + n, vcnt - n);
+        if (m < 0)
+            dprintf(LOG_WARN, "mtrr: pci window 0x%llx-0x%llx needs more"
+                    " than the %d ranges left: stays write-back\n", start,
+                    end - 1, vcnt - n);
+        else
+            n += m;
+    }
+    u64 mask = (limit - 1) & ~0xfffULL;
     for (int i = 0; i < vcnt; i++) {
         bool used = i < n;
         smp_msr_add(MSR_MTRR_PHYSBASE(i),
-                    used ? hole[i].base | MTRR_TYPE_UC : 0);
+                    used ? uc[i].base | MTRR_TYPE_UC : 0);
         smp_msr_add(MSR_MTRR_PHYSMASK(i),
-                    used ? (~(hole[i].size - 1) & mask) | MTRR_PHYSMASK_VALID
+                    used ? (~(uc[i].size - 1) & mask) | MTRR_PHYSMASK_VALID
                     : 0);
         if (used)
             dprintf(LOG_INFO, "mtrr: %d uc 0x%08llx size 0x%llx\n", i,
-                    hole[i].base, hole[i].size);
+                    uc[i].base, uc[i].size);
     }
     smp_msr_add(MSR_MTRR_DEF_TYPE, MTRR_DEF_ENABLE | MTRR_DEF_FIXED_ENABLE
                 | MTRR_TYPE_WB);
     dprintf(LOG_INFO, "mtrr: default wb, %d of %d variable ranges,"
-            " phys bits %u\n", MIN(n, vcnt), vcnt, phys_bits());
+            " phys bits %u\n", n, vcnt, phys_bits());
 }

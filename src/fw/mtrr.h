@@ -36,8 +36,13 @@ struct mtrr_range {
 // Split [start, end) into the fewest naturally aligned power-of-two
 // blocks; returns how many there are, storing at most max of them.
 int mtrr_split(u64 start, u64 end, struct mtrr_range *out, int max);
+// Blocks as above covering [start, e) for the smallest e >= end (up to
+// limit) that needs at most max of them; -1 if there is none.
+int mtrr_cover(u64 start, u64 end, u64 limit, struct mtrr_range *out,
+               int max);
 // Program the BSP and queue the same MSRs for every AP (smp.c): RAM
-// write-back, the PCI hole below 4 GiB and VGA memory uncached.
+// write-back, the PCI hole below 4 GiB, the 64-bit PCI window and VGA
+// memory uncached.
 void mtrr_setup(void);
 #endif
 #endif // FW_MTRR_H

@@ -55,6 +55,15 @@ report_memmap() {
     done
 }
 
+# The variable MTRRs as Linux read them: "mtrr LINE" per line of
+# /proc/mtrr (nothing without MTRRs).
+report_mtrrs() {
+    [ -r /proc/mtrr ] || return 0
+    while IFS= read -r line; do
+        report mtrr "$line"
+    done </proc/mtrr
+}
+
 # ACPI tables Linux found: "acpi-tables NAME..." (empty without ACPI).
 report_acpi_tables() {
     names=""
@@ -251,6 +260,7 @@ report memtotal-kb "$(awk '/^MemTotal:/ { print $2 }' /proc/meminfo)"
 report cpus "$(grep -c '^processor' /proc/cpuinfo)"
 report cpus-possible "$(cat /sys/devices/system/cpu/possible)"
 report_memmap
+report_mtrrs
 report_acpi_tables
 report_acpi_problems
 report_mptable

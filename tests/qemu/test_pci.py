@@ -12,7 +12,9 @@ it (q35), a pxb extra root bus with a device, a 1 GiB 64-bit BAR
 about nothing and moved nothing, that every resource has an address and
 none overlap, that each BAR and bridge window is where the BIOS log says
 it put it (and the reverse: every BAR Linux sees was assigned by us), and
-the placement policy: the big BAR above 4 GiB, reservations honoured.  A
+the placement policy: the big BAR above 4 GiB, reservations honoured;
+and that the variable MTRRs Linux found make every memory BAR, below and
+above 4 GiB, uncached and leave all RAM write-back.  A
 third boot exhausts the windows: a BAR that fits nowhere is logged and
 left without decoding, the last hotplug reservations are dropped, the
 rest still works.
@@ -104,6 +106,24 @@ EXHAUST_DEVICES = (
     "-device", "virtio-rng-pci,bus=b1,addr=0x1",
 )
 HUGE_BAR_DEVICE = "00:08.0"
+
+
+# /proc/mtrr: "reg01: base=0x800000000 (32768MB), size= 8192MB, count=1:
+# uncachable" (the size in KB below 1 MiB).
+MTRR_LINE = re.compile(r"base=0x(?P<base>[0-9a-f]+) .*size=\s*(?P<size>\d+)"
+                       r"(?P<unit>[KM])B, count=\d+: (?P<type>\S+)")
+
+
+def uncached_ranges(result):
+    """[start, end) of every variable MTRR Linux reports as uncachable."""
+    ranges = []
+    for line in result.reports.get("mtrr", []):
+        m = MTRR_LINE.search(line)
+        assert m, f"unexpected /proc/mtrr line {line!r}"
+        if m["type"] == "uncachable":
+            size = int(m["size"]) * (KIB if m["unit"] == "K" else MIB)
+            ranges.append((int(m["base"], 16), int(m["base"], 16) + size))
+    return ranges
 
 
 class Resource:
@@ -294,3 +314,29 @@ def test_exhausted_windows(shared_boot, initramfs):
     if log_checks_enabled():
         first = bridges(result)["00:09.0"]
         assert int(first["io_size"], 16) == 4 * KIB, first.group(0)
+
+
+def test_mtrr_uncached_holes(device_set):
+    """Every memory BAR (32- and 64-bit) lies in an uncached MTRR range;
+    no RAM does (the default type is write-back)."""
+    _, result = device_set
+    uncached = uncached_ranges(result)
+    assert uncached, f"no uncachable MTRR\n{result.describe()}"
+    def covered(start, end):
+        return any(low <= start and end <= high for low, high in uncached)
+    memory = [res for res in resources(result)
+              if res.space == "mem" and res.index <= ROM_INDEX]
+    assert any(res.start >= FOUR_GIB for res in memory)
+    for res in memory:
+        assert covered(res.start, res.end + 1), (
+            f"{res} not uncached; uncached MTRRs: "
+            + ", ".join(f"{a:#x}-{b - 1:#x}" for a, b in uncached))
+    for value in result.reports.get("e820", []):
+        start, end, kind = value.split(maxsplit=2)
+        if kind != "System RAM":
+            continue
+        start, end = int(start, 16), int(end, 16) + 1
+        for low, high in uncached:
+            assert end <= low or high <= start, (
+                f"RAM {start:#x}-{end - 1:#x} overlaps uncached MTRR "
+                f"{low:#x}-{high - 1:#x}")

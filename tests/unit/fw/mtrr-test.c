@@ -9,10 +9,12 @@
 #include <cmocka.h>
 
 #include "fw/mtrr.h"
+#include "fw/pciinit.h"
 
 // mtrr_setup() is not run here; these satisfy the linker.
 void smp_msr_add(u32 index, u64 value) { (void)index; (void)value; }
 u32 memmap_lowram_end(void) { return 0; }
+bool pci_mem64_window(u64 *start, u64 *end) { *start = *end = 0; return 0; }
 
 #define FOUR_GB 0x100000000ULL
 
@@ -94,6 +96,59 @@ test_empty_and_zero_start(void **state)
     assert_int_equal(r[0].size, FOUR_GB);
 }
 
+#define GB (1ULL << 30)
+#define PHYS_LIMIT (1ULL << 40)
+
+static void
+test_cover_exact(void **state)
+{
+    struct mtrr_range r[8];
+    (void)state;
+    // An aligned power-of-two window: one block, nothing rounded.
+    assert_int_equal(mtrr_cover(8 * GB, 16 * GB, PHYS_LIMIT, r, 8), 1);
+    assert_int_equal(r[0].base, 8 * GB);
+    assert_int_equal(r[0].size, 8 * GB);
+    // 7 GiB from 8 GiB: three blocks (4 + 2 + 1) when three are free.
+    assert_int_equal(mtrr_cover(8 * GB, 15 * GB, PHYS_LIMIT, r, 3), 3);
+    check_tiling(8 * GB, 15 * GB, r, 3);
+    assert_int_equal(mtrr_cover(8 * GB, 8 * GB, PHYS_LIMIT, r, 8), 0);
+}
+
+static void
+test_cover_rounds_end_up(void **state)
+{
+    struct mtrr_range r[8];
+    struct mtrr_range guard[2] = {{ 0x1234, 0x5678 }, { 0x1234, 0x5678 }};
+    (void)state;
+    // 7 GiB from 8 GiB with one range left: all of 8-16 GiB.
+    assert_int_equal(mtrr_cover(8 * GB, 15 * GB, PHYS_LIMIT, r, 1), 1);
+    assert_int_equal(r[0].base, 8 * GB);
+    assert_int_equal(r[0].size, 8 * GB);
+    // A window ending mid-page with two ranges: never below the end, the
+    // start never moves, nothing past max written.
+    int n = mtrr_cover(6 * GB, 6 * GB + 0x12345, PHYS_LIMIT, guard, 1);
+    assert_int_equal(n, 1);
+    assert_int_equal(guard[0].base, 6 * GB);
+    assert_true(guard[0].size >= 0x12345);
+    assert_int_equal(guard[1].base, 0x1234);
+}
+
+static void
+test_cover_limit(void **state)
+{
+    struct mtrr_range r[8];
+    (void)state;
+    // From 12 GiB no single block reaches past 15 GiB without going
+    // beyond 16 GiB, so one range cannot do it under a 15.5 GiB limit.
+    assert_int_equal(mtrr_cover(12 * GB, 15 * GB, 15 * GB + GB / 2, r, 1),
+                     -1);
+    assert_int_equal(mtrr_cover(12 * GB, 15 * GB, 16 * GB, r, 1), 1);
+    assert_int_equal(mtrr_cover(12 * GB, 15 * GB, PHYS_LIMIT, r, 0), -1);
+    // No room past the top of the address space either.
+    assert_int_equal(mtrr_cover(0xfffffffffff00000ULL, 0xffffffffffffff00ULL,
+                                ~0ULL, r, 1), -1);
+}
+
 int
 main(void)
 {
@@ -103,6 +158,9 @@ main(void)
         cmocka_unit_test(test_odd_sizes),
         cmocka_unit_test(test_max_respected),
         cmocka_unit_test(test_empty_and_zero_start),
+        cmocka_unit_test(test_cover_exact),
+        cmocka_unit_test(test_cover_rounds_end_up),
+        cmocka_unit_test(test_cover_limit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
