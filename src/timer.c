@@ -1,11 +1,20 @@
-// TSC frequency from kvmclock when KVM offers it, else calibrated against
-// the PIT; every delay and timeout goes through here (32-bit flat).
+// TSC frequency from kvmclock or CPUID when the CPU or hypervisor states
+// it, else calibrated against the PIT; every delay and timeout goes
+// through here (32-bit flat).
 //
 // Copyright (C) 2026 The ReefBIOS authors
 // SPDX-License-Identifier: LGPL-3.0-or-later
 //
 // kvmclock: Linux Documentation/virt/kvm/x86/msr.rst (MSR_KVM_SYSTEM_TIME_NEW
 // and struct pvclock_vcpu_time_info), cpuid.rst (KVM_FEATURE_CLOCKSOURCE2).
+// CPUID leaf 0x15 (TSC/core crystal clock ratio): Intel SDM volume 2A,
+// CPUID. Leaf 0x40000010 (TSC and bus kHz): the hypervisor timing leaf
+// VMware defined, which QEMU/KVM also offer (-cpu ...,vmware-cpuid-freq=on
+// with a known, invariant TSC rate).
+//
+// The PM timer is not a calibration source: the chipset's PM I/O is only
+// enabled later in POST, and QEMU derives it from the same virtual clock
+// as the PIT.
 #include "div64.h" // div64_u32
 #include "hw/pit.h" // pit_wait_ticks
 #include "output.h" // dprintf
@@ -13,8 +22,10 @@
 #include "timer.h" // timer_setup
 #include "x86.h" // rdtsc
 
+#define CPUID_TSC_CRYSTAL       0x15
 #define CPUID_KVM_SIGNATURE     0x40000000
 #define CPUID_KVM_FEATURES      0x40000001
+#define CPUID_HV_TIMING         0x40000010
 #define  KVM_FEATURE_CLOCKSOURCE2 (1 << 3)
 #define MSR_KVM_SYSTEM_TIME_NEW 0x4b564d01
 #define CALIBRATE_TICKS         256 // PIT ticks (215 us): +-0.4%
@@ -34,19 +45,53 @@ _Static_assert(sizeof(struct pvclock_vcpu_time_info) == 32, "pvclock");
 static u64 TscStart;
 static u32 TscKhz = 1000000; // a guess until calibrated
 
-static bool
-kvm_has_clocksource(void)
+// The hypervisor's highest CPUID leaf if its signature is SIG, else 0.
+static u32
+hypervisor_max_leaf(const char *sig)
 {
     u32 eax, ebx, ecx, edx;
     cpuid(CPUID_KVM_SIGNATURE, &eax, &ebx, &ecx, &edx);
-    char sig[12];
-    memcpy(sig, &ebx, 4);
-    memcpy(sig + 4, &ecx, 4);
-    memcpy(sig + 8, &edx, 4);
-    if (memcmp(sig, "KVMKVMKVM\0\0\0", 12) || eax < CPUID_KVM_FEATURES)
+    char found[12];
+    memcpy(found, &ebx, 4);
+    memcpy(found + 4, &ecx, 4);
+    memcpy(found + 8, &edx, 4);
+    return memcmp(found, sig, 12) ? 0 : eax;
+}
+
+static bool
+kvm_has_clocksource(void)
+{
+    if (hypervisor_max_leaf("KVMKVMKVM\0\0\0") < CPUID_KVM_FEATURES)
         return false;
+    u32 eax, ebx, ecx, edx;
     cpuid(CPUID_KVM_FEATURES, &eax, &ebx, &ecx, &edx);
     return eax & KVM_FEATURE_CLOCKSOURCE2;
+}
+
+// The rate the CPU or the hypervisor states in CPUID, 0 if neither does.
+// Only KVM and VMware are trusted with leaf 0x40000010; other hypervisors
+// may use it for something else.
+static u32
+cpuid_tsc_khz(const char **source)
+{
+    u32 eax, ebx, ecx, edx;
+    if (hypervisor_max_leaf("KVMKVMKVM\0\0\0") >= CPUID_HV_TIMING
+        || hypervisor_max_leaf("VMwareVMware") >= CPUID_HV_TIMING) {
+        cpuid(CPUID_HV_TIMING, &eax, &ebx, &ecx, &edx);
+        if (eax) {
+            *source = "cpuid 0x40000010";
+            return eax;
+        }
+    }
+    cpuid(0, &eax, &ebx, &ecx, &edx);
+    if (eax < CPUID_TSC_CRYSTAL)
+        return 0;
+    // TSC = crystal * EBX / EAX; ECX is the crystal's Hz, 0 if unstated.
+    cpuid(CPUID_TSC_CRYSTAL, &eax, &ebx, &ecx, &edx);
+    if (!eax || !ebx || !ecx)
+        return 0;
+    *source = "cpuid 0x15";
+    return div64_u32((u64)ecx * ebx, eax * 1000, NULL);
 }
 
 // ns = ((tsc << shift) * mul) >> 32, so kHz = 10^6 * 2^32 / (mul << shift).
@@ -102,11 +147,14 @@ void
 timer_setup(u64 tsc_start)
 {
     TscStart = tsc_start;
+    const char *source = "kvmclock";
     u32 khz = kvm_has_clocksource() ? kvmclock_khz() : 0;
+    if (!khz)
+        khz = cpuid_tsc_khz(&source);
     if (khz) {
         TscKhz = khz;
         Calibrated = CalibrationFinal = true;
-        dprintf(LOG_INFO, "timer: tsc %u khz from kvmclock\n", TscKhz);
+        dprintf(LOG_INFO, "timer: tsc %u khz from %s\n", TscKhz, source);
         return;
     }
     pit_start_channel2(0xffff);

@@ -10,6 +10,9 @@
 - On q35, every PCI config cycle after the chipset enables MMCONFIG goes
   through it, not the 0xcf8/0xcfc ports (counted with QEMU's memory
   region trace events while a tiny payload boots).
+- The TSC rate comes from kvmclock, else CPUID (the hypervisor timing
+  leaf), else the PIT, and the three agree (KVM only: TCG has neither
+  kvmclock nor the leaf, so every other boot covers the PIT).
 """
 import os
 import re
@@ -169,3 +172,37 @@ def test_config_cycles_use_mmconfig(boot, machine, tmp_path):
                       f"was enabled (and {first} before)")
     assert_debuglog(result, r"chipset: mmconfig at 0xb0000000, 256 buses,"
                             r" used for config cycles")
+
+
+TIMER_LINE = re.compile(r"^timer: tsc (\d+) khz from (.+)$", re.MULTILINE)
+# -cpu for each TSC rate source, most preferred first.
+TSC_SOURCES = (
+    ("host", "kvmclock"),
+    ("host,-kvmclock,vmware-cpuid-freq=on,+invtsc", "cpuid 0x40000010"),
+    ("host,-kvmclock", "pit"),
+)
+# The PIT figure is refined later; the first is within a few percent.
+TSC_AGREEMENT = 0.03
+
+
+def test_tsc_rate_sources(bios, tmp_path):
+    if not kvm_usable():
+        pytest.skip("no usable /dev/kvm: TCG offers only the PIT")
+    kernel = qemu.REPO_ROOT / "out" / "tests" / "tinykernel.bzImage"
+    if not kernel.is_file():
+        pytest.skip(f"{kernel} missing: run make")
+    rates = {}
+    for cpu, source in TSC_SOURCES:
+        guest = qemu.Guest(bios=bios, accel="kvm", machine="q35",
+                           kernel=kernel, extra_args=[
+                               "-cpu", cpu, "-device",
+                               "isa-debug-exit,iobase=0xf4,iosize=4"])
+        result = qemu.boot(guest, tmp_path / source.replace(" ", "-"), 30)
+        assert "TINYKERNEL" in result.debuglog, result.describe()
+        m = TIMER_LINE.search(result.debuglog)
+        assert m and m[2] == source, (f"-cpu {cpu}: expected {source}\n"
+                                      + result.describe())
+        rates[source] = int(m[1])
+    reference = rates["kvmclock"]
+    for source, khz in rates.items():
+        assert abs(khz - reference) <= TSC_AGREEMENT * reference, rates
