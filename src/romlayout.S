@@ -209,7 +209,8 @@ post_entry32_shadow:
         .balign 4
 copy_table:
         .long __resume_start, __resume_end
-        .long __resume_end, __image_e_end
+        .long __resume_end, __bss_start     // .bss: cleared, not copied
+        .long __bss_end, __image_e_end
         .long __text16_start, __fseg_image_end
         .long BUILD_FIXED_BASE & ~3, BUILD_BIOS_ADDR + BUILD_BIOS_SIZE
         .long 0

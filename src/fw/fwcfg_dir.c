@@ -20,6 +20,25 @@ get_be(const u8 *p, int bytes)
     return v;
 }
 
+u32
+fwcfg_name_hash(const char *name)
+{
+    u32 hash = 2166136261u; // FNV-1a 32-bit offset basis and prime
+
+    for (; *name; name++)
+        hash = (hash ^ (u8)*name) * 16777619u;
+    return hash;
+}
+
+static const struct fwcfg_file *
+dir_find(const struct fwcfg_file *files, int n, const char *name, u32 hash)
+{
+    for (int i = 0; i < n; i++)
+        if (files[i].hash == hash && strcmp(files[i].name, name) == 0)
+            return &files[i];
+    return NULL;
+}
+
 int
 fwcfg_dir_parse(const void *buf, u32 len, struct fwcfg_file *out, int max)
 {
@@ -63,7 +82,8 @@ fwcfg_dir_parse(const void *buf, u32 len, struct fwcfg_file *out, int max)
                     FWCFG_FILE_FIRST);
             continue;
         }
-        if (fwcfg_dir_find(out, n, name)) {
+        u32 hash = fwcfg_name_hash(name);
+        if (dir_find(out, n, name, hash)) {
             dprintf(LOG_WARN, "fw_cfg: file \"%s\" at entry %u duplicated,"
                     " select=0x%x, keeping the first\n", name, i, select);
             continue;
@@ -74,6 +94,7 @@ fwcfg_dir_parse(const void *buf, u32 len, struct fwcfg_file *out, int max)
             break;
         }
         out[n].size = get_be(p, 4);
+        out[n].hash = hash;
         out[n].select = select;
         memset(out[n].name, 0, sizeof(out[n].name));
         memcpy(out[n].name, name, name_len);
@@ -85,12 +106,7 @@ fwcfg_dir_parse(const void *buf, u32 len, struct fwcfg_file *out, int max)
 const struct fwcfg_file *
 fwcfg_dir_find(const struct fwcfg_file *files, int n, const char *name)
 {
-    int i;
-
     if (!files || !name)
         return NULL;
-    for (i = 0; i < n; i++)
-        if (strcmp(files[i].name, name) == 0)
-            return &files[i];
-    return NULL;
+    return dir_find(files, n, name, fwcfg_name_hash(name));
 }

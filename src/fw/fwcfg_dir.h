@@ -20,6 +20,7 @@
 
 struct fwcfg_file {
     u32 size; // bytes of the file's content
+    u32 hash; // fwcfg_name_hash(name): lookups compare names only on a match
     u16 select; // key to select it with
     char name[FWCFG_NAME_SIZE]; // NUL-terminated
 };
@@ -33,6 +34,10 @@ struct fwcfg_file {
 // files stored.
 int fwcfg_dir_parse(const void *buf, u32 len, struct fwcfg_file *out,
                     int max);
+
+// FNV-1a of a NUL-terminated name: most names share a prefix ("etc/"),
+// so comparing hashes first saves a string compare per file and lookup.
+u32 fwcfg_name_hash(const char *name);
 
 // The file called `name` among files[0..n-1], or NULL.
 const struct fwcfg_file *fwcfg_dir_find(const struct fwcfg_file *files,

@@ -282,6 +282,24 @@ test_duplicate_keeps_first(void **state)
     assert_int_equal(f->size, 1);
 }
 
+// The hash only filters: names are compared whenever hashes match, so a
+// collision never returns the wrong file.
+static void
+test_find_hash_collision(void **state)
+{
+    struct fwcfg_file two[2] = {
+        { .size = 1, .select = 0x20, .name = "etc/one" },
+        { .size = 2, .select = 0x21, .name = "etc/two" },
+    };
+    (void)state;
+    two[0].hash = two[1].hash = fwcfg_name_hash("etc/two");
+    assert_ptr_equal(fwcfg_dir_find(two, 2, "etc/two"), &two[1]);
+    assert_null(fwcfg_dir_find(two, 2, "etc/one"));
+    assert_int_not_equal(fwcfg_name_hash("etc/one"),
+                         fwcfg_name_hash("etc/two"));
+    assert_int_equal(fwcfg_name_hash(""), 2166136261u);
+}
+
 static void
 test_more_than_max(void **state)
 {
@@ -365,6 +383,7 @@ main(void)
         T(test_empty_name_skipped),
         T(test_low_select_skipped),
         T(test_duplicate_keeps_first),
+        T(test_find_hash_collision),
         T(test_more_than_max),
         T(test_exactly_max),
         T(test_max_zero_and_null_out),
