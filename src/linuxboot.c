@@ -278,10 +278,21 @@ linuxboot_pvh(void)
         return;
     struct hvm_start_info *si = zone_alloc(ZONE_HIGH, sizeof(*si), 16);
     struct hvm_modlist_entry *mod = zone_alloc(ZONE_HIGH, sizeof(*mod), 16);
-    struct hvm_memmap_entry *map = zone_alloc(ZONE_HIGH, MemMap.count
+    // Room for the map after memmap_prepboot() runs again below (it
+    // changes entry boundaries, not their number; two spare all the same).
+    int map_max = MemMap.count + 2;
+    struct hvm_memmap_entry *map = zone_alloc(ZONE_HIGH, map_max
                                               * sizeof(*map), 16);
     if (!si || !mod || !map)
         return;
+    // POST already returned the high zone's unused part to the OS; these
+    // structures (and the command line) came from that part.
+    memmap_prepboot();
+    if (MemMap.count > map_max) {
+        dprintf(LOG_ERR, "pvh: e820 grew to %d entries, room for %d\n",
+                MemMap.count, map_max);
+        return;
+    }
     // QEMU loaded the ELF's segments itself (its ROM blobs, at every
     // reset); FW_CFG_KERNEL_DATA is the file, not what goes at the
     // kernel's address.
@@ -302,8 +313,9 @@ linuxboot_pvh(void)
         .memmap_entries = MemMap.count,
     };
     u32 us = timer_us_since_start();
-    dprintf(LOG_INFO, "boot: pvh handoff at %u.%03u ms, entry 0x%08x\n",
-            (u32)(us / 1000), (u32)(us % 1000), entry);
+    dprintf(LOG_INFO, "boot: pvh handoff at %u.%03u ms, entry 0x%08x,"
+            " start info at 0x%08x\n", (u32)(us / 1000), (u32)(us % 1000),
+            entry, (u32)si);
     // Already in 32-bit flat mode with paging and interrupts off.
     asm volatile("jmp *%0" : : "r"(entry), "b"(si) : "memory");
     __builtin_unreachable();

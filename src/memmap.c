@@ -127,6 +127,9 @@ memmap_prepboot(void)
 {
     u32 used = ALIGN_DOWN(zone_high_used_start(), 4096);
     u32 start = zone_high_end() - HIGH_ZONE_SIZE;
+    // Whole zone reserved first, so a second call after more allocations
+    // (the PVH loader's) takes back what the first one returned.
+    e820map_add(&MemMap, start, HIGH_ZONE_SIZE, E820_RESERVED);
     if (used > start) {
         e820map_add(&MemMap, start, used - start, E820_RAM);
         dprintf(LOG_INFO, "e820: high zone returns %u KiB to the os,"

@@ -49,11 +49,25 @@ def test_multiboot(boot, accel, machine):
 
 @pytest.mark.parametrize("machine", ["pc", "q35"])
 def test_pvh(boot, machine):
+    # A command line longer than a page: the loader's allocations cannot
+    # all fit in the page the high zone's used part already starts in.
     result = boot(machine=machine, kernel=payload("pvhkernel.elf"),
+                  append="reef.pvh " + "x" * 6000,
                   extra_args=EXIT_DEVICE, timeout=PAYLOAD_TIMEOUT, until=None)
     assert "PVHKERNEL magic=336ec578" in result.debuglog, result.describe()
     assert debug_exit_ok(result), result.describe()
     qemu.assert_debuglog(result, PVH_HANDOFF)
+    if qemu.log_checks_enabled():
+        # The start info (allocated after POST returned the unused high
+        # zone to the OS) lies in what the BIOS keeps reserved.
+        kept = re.findall(r"^e820: high zone returns \d+ KiB to the os,"
+                          r" keeps 0x([0-9a-f]+)-0x([0-9a-f]+)$",
+                          result.debuglog, re.MULTILINE)
+        info = re.search(r"^boot: pvh handoff .* start info at 0x([0-9a-f]+)$",
+                         result.debuglog, re.MULTILINE)
+        assert kept and info, result.describe()
+        low, high = (int(value, 16) for value in kept[-1])
+        assert low <= int(info[1], 16) <= high, result.describe()
 
 
 def test_tiny_bzimage_cmdline(boot):
