@@ -125,15 +125,20 @@ memmap_setup(void)
 void
 memmap_prepboot(void)
 {
-    u32 used = ALIGN_DOWN(zone_high_used_start(), 4096);
+    static u32 returned_end; // where what an earlier call returned ends
     u32 start = zone_high_end() - HIGH_ZONE_SIZE;
-    // Whole zone reserved first, so a second call after more allocations
-    // (the PVH loader's) takes back what the first one returned.
-    e820map_add(&MemMap, start, HIGH_ZONE_SIZE, E820_RESERVED);
-    if (used > start) {
-        e820map_add(&MemMap, start, used - start, E820_RAM);
-        dprintf(LOG_INFO, "e820: high zone returns %u KiB to the os,"
-                " keeps 0x%08x-0x%08x\n", (used - start) / 1024, used,
-                zone_high_end() - 1);
+    u32 end = MAX(ALIGN_DOWN(zone_high_used_start(), 4096), start);
+    if (end < returned_end) {
+        // Allocated since the last call (the PVH loader's structures):
+        // reserved again. What the zone keeps above (the FACS's ACPI NVS
+        // among it) is left as it is.
+        e820map_add(&MemMap, end, returned_end - end, E820_RESERVED);
+    } else if (end > start) {
+        e820map_add(&MemMap, start, end - start, E820_RAM);
     }
+    returned_end = end;
+    if (end > start)
+        dprintf(LOG_INFO, "e820: high zone returns %u KiB to the os,"
+                " keeps 0x%08x-0x%08x\n", (end - start) / 1024, end,
+                zone_high_end() - 1);
 }

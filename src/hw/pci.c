@@ -11,7 +11,7 @@
 #include "x86.h" // outl
 
 // Base of the MMCONFIG window, 0 while config cycles use the ports. In
-// .data, so it is 0 again after the image is copied on S3 resume, when
+// .bss, so it is 0 again on S3 resume (the reset path clears .bss), when
 // the chipset has forgotten the window until chipset_program() runs.
 static u32 PciMmconfig;
 
