@@ -338,16 +338,19 @@ pci_bridge_probe(const struct pci_device *d, struct pa_bus *b)
             b->reserve[PA_IO], b->reserve[PA_MEM], b->reserve[PA_PREF]);
 }
 
-// Sizes the BAR at reg (or the ROM BAR); returns how many dwords it
-// takes. PCI 3.0, 6.2.5.1: the bits that stay zero after writing ones
-// give the size; a 64-bit BAR's upper half is the next register.
+// Sizes the BAR at reg (or the ROM BAR), whose value was old; returns how
+// many dwords it takes. PCI 3.0, 6.2.5.1: the bits that stay zero after
+// writing ones give the size; a 64-bit BAR's upper half is the next
+// register. Decoding is off; a BAR that gets a size is programmed later
+// (or its space stays off), so only one without a size gets its old value
+// back. Every config access is a VM exit under a hypervisor: none more
+// than needed.
 static int
-pci_bar_size(u16 bdf, u32 reg, bool rom, bool last, struct pa_res *r)
+pci_bar_size(u16 bdf, u32 reg, u32 old, bool rom, bool last,
+             struct pa_res *r)
 {
-    u32 old = pci_config_readl(bdf, reg);
     pci_config_writel(bdf, reg, rom ? PCI_ROM_ADDRESS_MASK : ~0U);
     u32 val = pci_config_readl(bdf, reg);
-    pci_config_writel(bdf, reg, old);
     u64 mask;
     int used = 1;
     r->flags = 0;
@@ -364,10 +367,8 @@ pci_bar_size(u16 bdf, u32 reg, bool rom, bool last, struct pa_res *r)
             r->type = PA_PREF;
         mask = val & PCI_BASE_ADDRESS_MEM_MASK;
         if ((val & 6) == PCI_BASE_ADDRESS_MEM_TYPE_64 && !last) {
-            u32 old_hi = pci_config_readl(bdf, reg + 4);
             pci_config_writel(bdf, reg + 4, ~0U);
             mask |= (u64)pci_config_readl(bdf, reg + 4) << 32;
-            pci_config_writel(bdf, reg + 4, old_hi);
             r->flags = PA_RES_64;
             used = 2;
         }
@@ -380,15 +381,19 @@ pci_bar_size(u16 bdf, u32 reg, bool rom, bool last, struct pa_res *r)
                 " is no BAR size, ignored\n", BDF_ARGS(bdf), reg, mask);
         r->size = 0;
     }
+    if (!r->size && val != old) {
+        pci_config_writel(bdf, reg, old);
+        if (used == 2)
+            pci_config_writel(bdf, reg + 4, 0);
+    }
     return used;
 }
 
 // I/O BARs on bus 0 that chipset_setup() placed in the legacy range
 // (ICH9 SMBus BAR 4 at PORT_SMB_BASE) stay where they are.
 static bool
-pci_bar_fixed(u16 bdf, u32 reg)
+pci_bar_fixed(u16 bdf, u32 val)
 {
-    u32 val = pci_config_readl(bdf, reg);
     u32 addr = val & PCI_BASE_ADDRESS_IO_MASK;
     return bdf < 0x100 && (val & PCI_BASE_ADDRESS_SPACE_IO) && addr
         && addr < PCI_IO_START;
@@ -411,8 +416,9 @@ pci_size_device(int i, struct pa_tree *t)
     int bars = d->header == PCI_HEADER_TYPE_NORMAL ? 6
         : d->header == PCI_HEADER_TYPE_BRIDGE ? 2 : 1;
     u16 cmd = pci_config_readw(bdf, PCI_COMMAND);
-    pci_config_writew(bdf, PCI_COMMAND,
-                      cmd & ~(PCI_COMMAND_IO | PCI_COMMAND_MEMORY));
+    u16 decode = cmd & (PCI_COMMAND_IO | PCI_COMMAND_MEMORY);
+    if (decode) // off while the BARs hold sizing patterns
+        pci_config_writew(bdf, PCI_COMMAND, cmd & ~decode);
     for (int bar = 0; bar <= PCI_ROM_TAG; ) {
         if (bar == bars)
             bar = PCI_ROM_TAG;
@@ -421,12 +427,12 @@ pci_size_device(int i, struct pa_tree *t)
         u32 reg = pci_bar_reg(d, bar);
         struct pa_res *r = &t->res[t->nres];
         int used = 1;
-        if (bar != PCI_ROM_TAG && pci_bar_fixed(bdf, reg)) {
+        u32 old = pci_config_readl(bdf, reg);
+        if (bar != PCI_ROM_TAG && pci_bar_fixed(bdf, old)) {
             dprintf(LOG_INFO, "pci: " BDF_FMT " bar %d io 0x%x kept\n",
-                    BDF_ARGS(bdf), bar, pci_config_readl(bdf, reg)
-                    & PCI_BASE_ADDRESS_IO_MASK);
+                    BDF_ARGS(bdf), bar, old & PCI_BASE_ADDRESS_IO_MASK);
         } else {
-            used = pci_bar_size(bdf, reg, bar == PCI_ROM_TAG,
+            used = pci_bar_size(bdf, reg, old, bar == PCI_ROM_TAG,
                                 bar == bars - 1, r);
             if (r->size) {
                 r->bus = pci_abus(d);
@@ -436,7 +442,8 @@ pci_size_device(int i, struct pa_tree *t)
         }
         bar += used;
     }
-    pci_config_writew(bdf, PCI_COMMAND, cmd);
+    if (decode)
+        pci_config_writew(bdf, PCI_COMMAND, cmd);
 }
 
 static u32
@@ -568,6 +575,10 @@ pci_device_program(int i, const struct pa_tree *t, int *k)
                     : "no space");
             if (bar != PCI_ROM_TAG)
                 off |= space;
+            // Sizing left ones in it: 0 reads as unassigned to the OS.
+            pci_config_writel(bdf, pci_bar_reg(d, bar), 0);
+            if (r->flags & PA_RES_64)
+                pci_config_writel(bdf, pci_bar_reg(d, bar) + 4, 0);
             continue;
         }
         u32 reg = pci_bar_reg(d, bar);
