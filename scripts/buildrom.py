@@ -13,6 +13,7 @@ import sys
 
 WINDOW_BASE = 0xE0000
 WINDOW_SIZE = 0x20000
+FLASH_BASE = 0xFFFE0000  # the same window at the top of the flash
 
 # Fixed F000:xxxx addresses (IBM PC/AT BIOS compatibility; romlayout.S).
 FIXED = {
@@ -63,6 +64,8 @@ def main():
     for name, stype, addr, offset, size, h in sections:
         if not (h[2] & 2) or size == 0:  # SHF_ALLOC
             continue
+        if addr >= FLASH_BASE:  # linked at its flash address (layout.ld)
+            addr -= FLASH_BASE - WINDOW_BASE
         if addr < WINDOW_BASE or addr + size > WINDOW_BASE + WINDOW_SIZE:
             sys.exit("buildrom: section %s at 0x%x+0x%x outside the window"
                      % (name, addr, size))

@@ -99,13 +99,13 @@ post_entry16:
         andl $~(CR0_CD | CR0_NW), %eax
         orl $CR0_PE, %eax
         movl %eax, %cr0
-        ljmpl $SEG32_CODE, $FLASH(post_entry32)
+        ljmpl $SEG32_CODE, $post_entry32
 
-// Runs from the flash copy (position independent until the final jump):
-// open the PAM registers so 0xc0000-0xfffff is read-write RAM, copy the
-// pristine image into 0xe0000 (all of it, or all but .data.resume on an
-// S3 resume), jump into the copy, clear bss, enter post_main() or
-// s3_resume().
+// 32-bit code and constants run and stay in the flash window (layout.ld
+// links them there). Open the PAM registers so 0xc0000-0xfffff is
+// read-write RAM, copy what must live below 1 MiB (data, 16-bit code, the
+// fixed entry points; .data.resume too unless this is an S3 resume) into
+// 0xe0000-0xfffff, clear bss, enter post_main() or s3_resume().
         .code32
         .section .text.visible32, "ax"
 post_entry32:
@@ -127,7 +127,7 @@ post_entry32:
         outl %eax, %dx
         movw $PORT_PCI_DATA, %dx
         inl %dx, %eax
-        movl $FLASH(pam_table), %ebx
+        movl $pam_table, %ebx
 1:      movl (%ebx), %ecx
         xorl %edx, %edx                 // (not a resume: see below)
         testl %ecx, %ecx
@@ -156,7 +156,7 @@ post_entry32:
 
         // S3 resume: CMOS shutdown status 0xfe (QEMU sets it on wakeup)
         // and POST's marker in the (now readable) shadow RAM.
-        movl $FLASH(copy_table), %ebx   // POST: every range
+        movl $copy_table, %ebx          // POST: every range
         xorl %edx, %edx                 // edx = 1 on resume
         movb $CMOS_SHUTDOWN, %al
         outb %al, $PORT_CMOS_INDEX
@@ -183,12 +183,8 @@ post_entry32:
         jz 5f
         movl $s3_resume, %ebx
         movl $call32_stack_top, %esi    // the E-segment: not the OS's
-5:      movl $post_entry32_shadow, %eax
-        jmp *%eax
-
-// Running from the shadow copy: ebx = C entry, esi = its stack top,
-// ebp/esp = TSC at reset.
-post_entry32_shadow:
+// ebx = C entry, esi = its stack top, ebp/esp = TSC at reset.
+5:
         movl %esp, %edx
         movl $__bss_start, %edi
         movl $__bss_end, %ecx
@@ -205,13 +201,13 @@ post_entry32_shadow:
 
 // The parts of the image the reset path copies from flash: [start, end)
 // pairs, 4-byte aligned (layout.ld), ending with 0. An S3 resume starts at
-// the second entry, so .data.resume keeps what POST left.
+// the second entry, so .data.resume keeps what POST left. Not copied:
+// .bss (cleared), 32-bit code and .rodata (run and read in flash).
         .balign 4
 copy_table:
         .long __resume_start, __resume_end
-        .long __resume_end, __bss_start     // .bss: cleared, not copied
-        .long __bss_end, __image_e_end
-        .long __text16_start, __fseg_image_end
+        .long __resume_end, __bss_start
+        .long __text16_start, __text16_end
         .long BUILD_FIXED_BASE & ~3, BUILD_BIOS_ADDR + BUILD_BIOS_SIZE
         .long 0
 

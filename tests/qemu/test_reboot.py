@@ -44,16 +44,15 @@ MBKERNEL_EXIT_OK = 3
 # test_payloads.py), so there it may say rw.
 MBKERNEL_LINE = (r"^MBKERNEL magic=2badb002 mbi=[0-9a-f]{8} "
                  r"fseg=(?P<fseg>r[ow])$")
-# Where the BIOS's first 128 KiB window (0xe0000, what rom.elf is linked
-# at) sits in the flash copy below 4 GiB: the reset path runs there.
-FLASH_OFFSET = 0xfffe0000 - 0xe0000
+# rom.elf links 32-bit code at its flash address (src/layout.ld), where
+# it runs, so its symbols are the addresses to stop at.
 RESET_VECTOR = 0xfffffff0
 # Where to stop POST, in order: (label, rom.elf symbol or None, address
 # adjustment).  The symbols are the POST steps of src/post.c; a missing one
 # is left out (and named in the test output).
 POST_STOPS = (
     ("reset vector", None, RESET_VECTOR),
-    ("reset path in flash", "post_entry32", FLASH_OFFSET),
+    ("reset path in flash", "post_entry32", 0),
     ("post_main", "post_main", 0),
     ("timer_setup", "timer_setup", 0),
     ("shadow_setup", "shadow_setup", 0),
