@@ -32,7 +32,8 @@ endif
 SRC32 := src/post.c src/output.c src/string.c src/timer.c src/malloc.c \
     src/memmap.c src/e820map.c src/ivt.c src/system.c src/clock.c \
     src/video.c src/kbd.c src/disk.c src/boot.c src/bootorder.c \
-    src/linuxboot.c src/bzimage.c src/optionrom.c src/resume.c \
+    src/linuxboot.c src/bzimage.c src/optionrom.c src/romheader.c \
+    src/resume.c \
     src/smp.c src/fw/fw_cfg.c src/fw/fwcfg_dir.c src/fw/shadow.c \
     src/fw/chipset.c src/fw/pciinit.c src/fw/pcialloc.c \
     src/fw/biostables.c \

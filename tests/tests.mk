@@ -22,7 +22,7 @@ FUZZ_OUT := $(TESTS_OUT)/fuzz
 # Modules under test, by their path below src/ without ".c". Each has
 # tests/unit/<module>-test.c and tests/fuzz/<module>-fuzz.c.
 TEST_MODULES := e820map bzimage bootorder fw/fwcfg_dir fw/tableloader \
-    fw/smbios
+    fw/smbios romheader
 
 # Extra sources (fakes of the functions a module calls) that a module's
 # test and fuzzer link too: TEST_EXTRA_<module> := tests/unit/stubs/x.c
@@ -44,7 +44,7 @@ UNIT_CFLAGS := -std=gnu11 -g -O1 $(TEST_WARNINGS) $(TEST_SANITIZE) \
     $(TEST_INCLUDES) -DCONFIG_DEBUG_LEVEL=2 -MMD -MP
 UNIT_LDLIBS := -lcmocka
 FUZZ_CFLAGS := -std=gnu11 -g -O1 $(TEST_WARNINGS) $(FUZZ_SANITIZE) \
-    $(TEST_INCLUDES) -MMD -MP
+    $(TEST_INCLUDES) -iquote tests/fuzz -MMD -MP
 
 UNIT_BINS := $(TEST_MODULES:%=$(UNIT_OUT)/%-test)
 FUZZ_BINS := $(TEST_MODULES:%=$(FUZZ_OUT)/%-fuzz)

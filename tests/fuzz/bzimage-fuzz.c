@@ -16,14 +16,8 @@
 #include <stdlib.h> // abort, malloc
 #include <string.h> // memcmp
 
+#include "fuzz.h" // REQUIRE
 #include "bzimage.h" // bzimage_check
-
-#define REQUIRE(cond) do {                                              \
-        if (!(cond)) {                                                  \
-            fprintf(stderr, "%s:%d: %s\n", __FILE__, __LINE__, #cond);  \
-            abort();                                                    \
-        }                                                               \
-    } while (0)
 
 #define PREFIX 24
 #define SETUP_LEN_MAX 0x9000

@@ -17,19 +17,13 @@
 #include <stdlib.h> // abort, malloc
 #include <string.h> // memcmp
 
+#include "fuzz.h" // REQUIRE
 #include "e820map.h" // e820map_add
 
 #define PAGE 0x1000ULL
 #define PAGES 512 // model pages: a start and a size of up to 255 each
 #define TOP_WINDOW 256 // pages below 2^64 when the window is at the top
 #define TOP ~0ULL
-
-#define REQUIRE(cond) do {                                              \
-        if (!(cond)) {                                                  \
-            fprintf(stderr, "%s:%d: %s\n", __FILE__, __LINE__, #cond);  \
-            abort();                                                    \
-        }                                                               \
-    } while (0)
 
 static void
 check_invariants(const struct e820_map *m)

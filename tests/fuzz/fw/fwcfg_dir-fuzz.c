@@ -12,14 +12,8 @@
 #include <stdlib.h> // abort, malloc
 #include <string.h> // memchr
 
+#include "fuzz.h" // REQUIRE
 #include "fw/fwcfg_dir.h" // fwcfg_dir_parse
-
-#define REQUIRE(cond) do {                                              \
-        if (!(cond)) {                                                  \
-            fprintf(stderr, "%s:%d: %s\n", __FILE__, __LINE__, #cond);  \
-            abort();                                                    \
-        }                                                               \
-    } while (0)
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -30,17 +30,11 @@
 #include <stdlib.h> // abort
 #include <string.h> // memcpy
 
+#include "fuzz.h" // REQUIRE
 #include "fakefw.h" // fakefw_reset
 #include "fw/smbios.h" // smbios_check_tables
 #include "stub_output.h" // stub_log_reset
 #include "version.h" // REEF_VERSION
-
-#define REQUIRE(cond) do {                                              \
-        if (!(cond)) {                                                  \
-            fprintf(stderr, "%s:%d: %s\n", __FILE__, __LINE__, #cond);  \
-            abort();                                                    \
-        }                                                               \
-    } while (0)
 
 #define OFFER_ANCHOR    0x01
 #define OFFER_TABLES    0x02

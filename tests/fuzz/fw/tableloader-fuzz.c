@@ -23,17 +23,11 @@
 #include <stdlib.h> // abort
 #include <string.h> // memcpy, memset
 
+#include "fuzz.h" // REQUIRE
 #include "fakefw.h" // fakefw_reset
 #include "fw/fw_cfg.h" // fw_cfg_find
 #include "fw/tableloader.h" // tableloader_run
 #include "stub_output.h" // stub_log_reset
-
-#define REQUIRE(cond) do {                                              \
-        if (!(cond)) {                                                  \
-            fprintf(stderr, "%s:%d: %s\n", __FILE__, __LINE__, #cond);  \
-            abort();                                                    \
-        }                                                               \
-    } while (0)
 
 #define PREFIX 10
 #define FILE_MAX 2048
