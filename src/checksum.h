@@ -12,22 +12,24 @@
 // compiler and UBSan so).
 typedef u32 __attribute__((may_alias, aligned(1))) checksum_word;
 
-// The sum of len bytes at buf, modulo 256: 0 for a valid table. Four
+// The sum of len bytes at buf, modulo 256: 0 for a valid table. Eight
 // bytes per step (the ACPI loader sums kilobytes, and every instruction
 // counts where firmware code is emulated): bytes 0 and 2, and 1 and 3,
 // of each word add up in two 16-bit lanes, folded before they can
-// overflow (128 words add at most 128 * 2 * 255 per lane).
+// overflow (64 steps add at most 64 * 4 * 255 per lane).
 static inline u8
 checksum(const void *buf, u32 len)
 {
     const u8 *p = buf;
     u32 sum = 0;
-    while (len >= 4) {
-        u32 words = len / 4 < 128 ? len / 4 : 128, lanes = 0;
-        len -= words * 4;
-        for (; words; words--, p += 4) {
-            u32 w = *(const checksum_word *)p;
-            lanes += (w & 0x00ff00ff) + ((w >> 8) & 0x00ff00ff);
+    while (len >= 8) {
+        u32 pairs = len / 8 < 64 ? len / 8 : 64, lanes = 0;
+        len -= pairs * 8;
+        for (; pairs; pairs--, p += 8) {
+            u32 a = *(const checksum_word *)p;
+            u32 b = *(const checksum_word *)(p + 4);
+            lanes += (a & 0x00ff00ff) + ((a >> 8) & 0x00ff00ff)
+                + (b & 0x00ff00ff) + ((b >> 8) & 0x00ff00ff);
         }
         sum += (lanes & 0xffff) + (lanes >> 16);
     }

@@ -13,7 +13,7 @@ memcpy(void *dst, const void *src, size_t n)
     void *d = dst;
     size_t tail = n & 3;
     n >>= 2;
-    asm volatile("rep movsl\n\tmovl %3, %%ecx\n\trep movsb"
+    asm volatile("rep movsl\n\tmovl %k3, %%ecx\n\trep movsb"
                  : "+D"(d), "+S"(src), "+c"(n) : "r"(tail) : "memory");
     return dst;
 }
@@ -36,7 +36,7 @@ memset(void *dst, int c, size_t n)
     void *d = dst;
     size_t tail = n & 3;
     n >>= 2;
-    asm volatile("rep stosl\n\tmovl %2, %%ecx\n\trep stosb"
+    asm volatile("rep stosl\n\tmovl %k2, %%ecx\n\trep stosb"
                  : "+D"(d), "+c"(n) : "r"(tail), "a"(0x01010101u * (u8)c)
                  : "memory");
     return dst;
@@ -61,10 +61,24 @@ strlen(const char *s)
     return n;
 }
 
+// Word-at-a-time helpers: 4 characters per step where firmware code is
+// emulated one instruction at a time. No paging, so reading the rest of
+// an aligned word past a NUL cannot fault.
+typedef u32 __attribute__((may_alias)) word_t;
+#define ONES 0x01010101u
+#define HIGHS 0x80808080u
+// Non-zero when some byte of w is 0.
+#define HAS_ZERO(w) (((w) - ONES) & ~(w) & HIGHS)
+
 size_t
 strnlen(const char *s, size_t max)
 {
     size_t n = 0;
+    while (n < max && ((uintptr_t)(s + n) & 3))
+        if (!s[n++])
+            return n - 1;
+    while (max - n >= 4 && !HAS_ZERO(*(const word_t *)(s + n)))
+        n += 4;
     while (n < max && s[n])
         n++;
     return n;
@@ -85,6 +99,16 @@ strncmp(const char *a, const char *b, size_t n)
 int
 strcmp(const char *a, const char *b)
 {
+    if (!(((uintptr_t)a | (uintptr_t)b) & 3)) {
+        // Equal words without a NUL: go on; else finish bytewise.
+        for (;;) {
+            u32 x = *(const word_t *)a;
+            if (x != *(const word_t *)b || HAS_ZERO(x))
+                break;
+            a += 4;
+            b += 4;
+        }
+    }
     for (; *a == *b; a++, b++)
         if (!*a)
             return 0;
