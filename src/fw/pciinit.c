@@ -349,8 +349,8 @@ static int
 pci_bar_size(u16 bdf, u32 reg, u32 old, bool rom, bool last,
              struct pa_res *r)
 {
-    pci_config_writel(bdf, reg, rom ? PCI_ROM_ADDRESS_MASK : ~0U);
-    u32 val = pci_config_readl(bdf, reg);
+    u32 val = pci_config_writel_readl(bdf, reg,
+                                      rom ? PCI_ROM_ADDRESS_MASK : ~0U);
     u64 mask;
     int used = 1;
     r->flags = 0;
@@ -367,8 +367,7 @@ pci_bar_size(u16 bdf, u32 reg, u32 old, bool rom, bool last,
             r->type = PA_PREF;
         mask = val & PCI_BASE_ADDRESS_MEM_MASK;
         if ((val & 6) == PCI_BASE_ADDRESS_MEM_TYPE_64 && !last) {
-            pci_config_writel(bdf, reg + 4, ~0U);
-            mask |= (u64)pci_config_readl(bdf, reg + 4) << 32;
+            mask |= (u64)pci_config_writel_readl(bdf, reg + 4, ~0U) << 32;
             r->flags = PA_RES_64;
             used = 2;
         }
@@ -599,8 +598,7 @@ pci_device_program(int i, const struct pa_tree *t, int *k)
                 on & off & PCI_COMMAND_MEMORY ? " memory" : "");
         on &= ~off;
     }
-    pci_config_writew(bdf, PCI_COMMAND,
-                      pci_config_readw(bdf, PCI_COMMAND) | on);
+    pci_config_modb(bdf, PCI_COMMAND, 0, on); // io, memory, master: bits 0-2
 }
 
 static void

@@ -63,8 +63,6 @@ shadow_prepboot(void)
         return;
     u16 bdf = PCI_BDF(0, 0, 0);
     u32 reg = Machine == MACHINE_I440FX ? I440FX_PAM0 : Q35_PAM0;
-    u8 pam = pci_config_readb(bdf, reg);
-    pam = (pam & 0x0f) | (PAM_READ_ONLY << PAM_FSEG_SHIFT);
-    pci_config_writeb(bdf, reg, pam);
+    pci_config_modb(bdf, reg, 0xf0, PAM_READ_ONLY << PAM_FSEG_SHIFT);
     dprintf(LOG_INFO, "shadow: f-segment locked read-only\n");
 }

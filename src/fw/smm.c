@@ -145,9 +145,7 @@ smram_read(void)
 static void
 smram_write(u8 bits)
 {
-    u8 old = smram_read();
-    pci_config_writeb(PCI_BDF(0, 0, 0), smram_reg(),
-                      (old & SMRAM_C_BASE_SEG) | bits);
+    pci_config_modb(PCI_BDF(0, 0, 0), smram_reg(), ~SMRAM_C_BASE_SEG, bits);
 }
 
 static u8

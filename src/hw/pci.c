@@ -92,3 +92,31 @@ pci_config_writeb(u16 bdf, u32 reg, u8 value)
     pci_select(bdf, reg);
     outb(value, PORT_PCI_DATA + (reg & 3));
 }
+
+u32
+pci_config_writel_readl(u16 bdf, u32 reg, u32 value)
+{
+    if (PciMmconfig) {
+        volatile u32 *p = pci_mmconfig(bdf, reg);
+        *p = value;
+        return *p;
+    }
+    pci_select(bdf, reg);
+    outl(value, PORT_PCI_DATA);
+    return inl(PORT_PCI_DATA);
+}
+
+u8
+pci_config_modb(u16 bdf, u32 reg, u8 clear, u8 set)
+{
+    if (PciMmconfig) {
+        volatile u8 *p = pci_mmconfig(bdf, reg);
+        u8 old = *p;
+        *p = (old & ~clear) | set;
+        return old;
+    }
+    pci_select(bdf, reg);
+    u8 old = inb(PORT_PCI_DATA + (reg & 3));
+    outb((old & ~clear) | set, PORT_PCI_DATA + (reg & 3));
+    return old;
+}
