@@ -12,7 +12,7 @@
 #include "fw/chipset.h" // chipset_pci_irq
 #include "fw/fw_cfg.h" // fw_cfg_read_u32
 #include "fw/mptable.h" // mptable_build_split
-#include "fw/pciinit.h" // pci_devices
+#include "fw/pciinit.h" // pci_all_devices, pci_devices
 #include "fw/pirtable.h" // pirtable_build
 #include "hw/lapic.h" // ioapic_read
 #include "hw/pci.h" // pci_config_readl
@@ -32,8 +32,8 @@ mptable_setup(void)
     int count = smp_cpu_count();
     const u32 *ids = smp_apic_ids();
     struct mp_cpu *cpus = zone_alloc(ZONE_TMP, count * sizeof(*cpus), 4);
-    int npci;
-    const struct pci_device *devs = pci_devices(&npci);
+    int npci, max_bus = 0;
+    const struct pci_device *devs = pci_all_devices(&npci);
     struct mp_pci_irq *pci = zone_alloc(ZONE_TMP, npci * sizeof(*pci) + 1,
                                         4);
     if (!cpus || !pci)
@@ -42,11 +42,16 @@ mptable_setup(void)
     for (int i = 0; i < count; i++)
         cpus[i] = (struct mp_cpu){ ids[i], apic_version, i == 0 };
     int n = 0;
-    for (int i = 0; i < npci; i++)
+    // Every bus gets a bus entry and every function with an interrupt pin
+    // an entry of its own, behind bridges too (with the IRQ its pin is
+    // swizzled to on the root bus), so an OS need not know the swizzle.
+    for (int i = 0; i < npci; i++) {
+        max_bus = MAX(max_bus, devs[i].bdf >> 8);
         if (devs[i].irq)
             pci[n++] = (struct mp_pci_irq){ devs[i].bdf >> 8,
                                             (devs[i].bdf >> 3) & 0x1f,
                                             devs[i].pin, devs[i].irq };
+    }
     u32 eax, ebx, ecx, edx;
     cpuid(1, &eax, &ebx, &ecx, &edx);
     struct mp_input in = {
@@ -57,7 +62,7 @@ mptable_setup(void)
         .ioapic_addr = IOAPIC_BASE,
         .irq0_override = fw_cfg_read_u32(FW_CFG_IRQ0_OVERRIDE) != 0,
         .pci_level_irqs = chipset_pci_irq_mask(),
-        .pci = pci, .pci_count = n, .max_pci_bus = 0,
+        .pci = pci, .pci_count = n, .max_pci_bus = max_bus,
     };
     u32 cfg_len = mptable_size(&in) - MPTABLE_FLOAT_SIZE;
     u8 scratch_fp[MPTABLE_FLOAT_SIZE] ALIGNED(16);

@@ -371,3 +371,58 @@ def test_mptable_without_acpi(boot, initramfs, machine):
         assert match and match["cpus"] == str(MPTABLE_CPUS), (
             f"BIOS MP table line: {match and match.group(0)}\n"
             f"{result.describe()}")
+
+
+# pc with a PCI bridge in slot 8 and a device behind it in slot 1 of
+# bus 1, and one on bus 0 in slot 9 (both virtio: interrupt pin A).
+MP_BRIDGE_DEVICES = (
+    "-device", "pci-bridge,id=br1,chassis_nr=1,bus=pci.0,addr=0x8",
+    "-device", "virtio-rng-pci,bus=br1,addr=0x1",
+    "-device", "virtio-rng-pci,bus=pci.0,addr=0x9",
+)
+MP_ENTRY_SIZES = {0: 20, 1: 8, 2: 8, 3: 8, 4: 8}
+PIRQ_LINE = re.compile(r"^chipset: .* pirq irqs (\d+) (\d+) (\d+) (\d+)$",
+                       re.MULTILINE)
+
+
+def mp_entries(memory):
+    """The MP configuration table's base entries, as (type, bytes)."""
+    fseg = memory.read(0xf0000, 0x10000)
+    at = fseg.find(b"_MP_")
+    assert at >= 0 and at % 16 == 0, "no MP floating pointer"
+    table = int.from_bytes(fseg[at + 4:at + 8], "little")
+    header = memory.read(table, 44)
+    assert header[:4] == b"PCMP", f"no PCMP at {table:#x}"
+    length = int.from_bytes(header[4:6], "little")
+    count = int.from_bytes(header[34:36], "little")
+    body = memory.read(table, length)
+    assert sum(body) % 256 == 0, "MP configuration table checksum"
+    entries, pos = [], 44
+    for _ in range(count):
+        kind = body[pos]
+        size = MP_ENTRY_SIZES[kind]
+        entries.append((kind, body[pos:pos + size]))
+        pos += size
+    return entries
+
+
+def test_mptable_covers_bridged_buses(firmware_dump):
+    """Every bus has a bus entry and a function behind a bridge has an
+    interrupt entry of its own, with the IRQ its pin reaches on bus 0
+    through the bridge (PCI-to-PCI Bridge Architecture 1.2, 9.1: pin A of
+    device 1 becomes pin B of the bridge's slot 8)."""
+    dumped = firmware_dump("pc", MP_BRIDGE_DEVICES)
+    assert dumped.memory is not None, dumped.result.describe()
+    entries = mp_entries(dumped.memory)
+    buses = {e[1]: bytes(e[2:8]) for kind, e in entries if kind == 1}
+    assert buses.get(0) == b"PCI   " and buses.get(1) == b"PCI   ", buses
+    assert b"ISA   " in buses.values(), buses
+    irqs = {(e[4], e[5] >> 2, (e[5] & 3) + 1): e[7]
+            for kind, e in entries if kind == 3 and e[4] in (0, 1)
+            and buses.get(e[4]) == b"PCI   "}
+    pirq = PIRQ_LINE.search(dumped.result.debuglog)
+    assert pirq, dumped.result.describe()
+    def routed(slot, pin):  # PIIX: PIRQ (slot + pin - 1) mod 4, pin 1 = A
+        return int(pirq[(slot + pin - 1) % 4 + 1])
+    assert irqs.get((1, 1, 1)) == routed(8, 2), irqs
+    assert irqs.get((0, 9, 1)) == routed(9, 1), irqs
