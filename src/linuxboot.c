@@ -66,6 +66,9 @@ struct blob {
     u16 addr_key, size_key, data_key;
     u32 addr, size;
 };
+// The fw_cfg items of one part: FW_CFG_<KEY>_ADDR, _SIZE and _DATA.
+#define BLOB(name, KEY) { #name, FW_CFG_##KEY##_ADDR, FW_CFG_##KEY##_SIZE, \
+                          FW_CFG_##KEY##_DATA }
 
 // Where QEMU wants each part, and how big it is.
 static void
@@ -148,14 +151,9 @@ linuxboot_enter(u32 setup_addr, u16 sp)
 static void
 linuxboot_bzimage(void)
 {
-    struct blob setup = { "setup", FW_CFG_SETUP_ADDR, FW_CFG_SETUP_SIZE,
-                          FW_CFG_SETUP_DATA };
-    struct blob kernel = { "kernel", FW_CFG_KERNEL_ADDR, FW_CFG_KERNEL_SIZE,
-                           FW_CFG_KERNEL_DATA };
-    struct blob cmdline = { "cmdline", FW_CFG_CMDLINE_ADDR,
-                            FW_CFG_CMDLINE_SIZE, FW_CFG_CMDLINE_DATA };
-    struct blob initrd = { "initrd", FW_CFG_INITRD_ADDR, FW_CFG_INITRD_SIZE,
-                           FW_CFG_INITRD_DATA };
+    struct blob setup = BLOB(setup, SETUP), kernel = BLOB(kernel, KERNEL);
+    struct blob cmdline = BLOB(cmdline, CMDLINE);
+    struct blob initrd = BLOB(initrd, INITRD);
     blob_query(&setup);
     blob_query(&kernel);
     blob_query(&cmdline);
@@ -240,12 +238,9 @@ struct hvm_memmap_entry {
 static void
 linuxboot_pvh(void)
 {
-    struct blob kernel = { "kernel", FW_CFG_KERNEL_ADDR, FW_CFG_KERNEL_SIZE,
-                           FW_CFG_KERNEL_DATA };
-    struct blob cmdline = { "cmdline", FW_CFG_CMDLINE_ADDR,
-                            FW_CFG_CMDLINE_SIZE, FW_CFG_CMDLINE_DATA };
-    struct blob initrd = { "initrd", FW_CFG_INITRD_ADDR, FW_CFG_INITRD_SIZE,
-                           FW_CFG_INITRD_DATA };
+    struct blob kernel = BLOB(kernel, KERNEL);
+    struct blob cmdline = BLOB(cmdline, CMDLINE);
+    struct blob initrd = BLOB(initrd, INITRD);
     blob_query(&kernel);
     blob_query(&cmdline);
     blob_query(&initrd);

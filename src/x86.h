@@ -83,6 +83,20 @@ cpuid(u32 leaf, u32 *eax, u32 *ebx, u32 *ecx, u32 *edx)
                  : "a"(leaf), "c"(0));
 }
 
+// The CPU's physical address width (CPUID 0x80000008 EAX[7:0]); 36 when
+// the leaf is missing or its value is not a plausible 36..52.
+static inline u32
+cpu_phys_bits(void)
+{
+    u32 eax, ebx, ecx, edx;
+    cpuid(0x80000000, &eax, &ebx, &ecx, &edx);
+    if (eax < 0x80000008)
+        return 36;
+    cpuid(0x80000008, &eax, &ebx, &ecx, &edx);
+    u32 bits = eax & 0xff;
+    return bits < 36 || bits > 52 ? 36 : bits;
+}
+
 static inline u64
 rdmsr(u32 index)
 {

@@ -56,18 +56,6 @@ mtrr_cover(u64 start, u64 end, u64 limit, struct mtrr_range *out, int max)
     return -1;
 }
 
-static u32
-phys_bits(void)
-{
-    u32 eax, ebx, ecx, edx;
-    cpuid(0x80000000, &eax, &ebx, &ecx, &edx);
-    if (eax < 0x80000008)
-        return 36;
-    cpuid(0x80000008, &eax, &ebx, &ecx, &edx);
-    u32 bits = eax & 0xff;
-    return bits < 36 || bits > 52 ? 36 : bits;
-}
-
 void
 mtrr_setup(void)
 {
@@ -97,7 +85,8 @@ mtrr_setup(void)
                 " %d: the rest stays write-back\n", low, n, vcnt);
         n = vcnt;
     }
-    u64 limit = 1ULL << phys_bits(), start, end;
+    u32 bits = cpu_phys_bits();
+    u64 limit = 1ULL << bits, start, end;
     if (pci_mem64_window(&start, &end)) {
         int m = mtrr_cover(start, end, limit, uc + n, vcnt - n);
         if (m < 0)
@@ -122,5 +111,5 @@ mtrr_setup(void)
     smp_msr_add(MSR_MTRR_DEF_TYPE, MTRR_DEF_ENABLE | MTRR_DEF_FIXED_ENABLE
                 | MTRR_TYPE_WB);
     dprintf(LOG_INFO, "mtrr: default wb, %d of %d variable ranges,"
-            " phys bits %u\n", n, vcnt, phys_bits());
+            " phys bits %u\n", n, vcnt, bits);
 }

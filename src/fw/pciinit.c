@@ -68,6 +68,9 @@
 #define PCI_MEM32_ALIGN   0x10000000ULL // 256 MiB
 #define PCI_MEM32_END     0xfec00000ULL // the I/O APIC
 #define PCI_MEM64_ALIGN   0x40000000ULL // 1 GiB
+// The 64-bit window ends at 2^physical address bits, at most 2^46 (64
+// TiB): far beyond any BAR, and addressable with 4-level paging.
+#define PCI_PHYS_BITS_MAX 46
 #define PCI_HIGH_MIN      0x10000000ULL // 256 MiB
 #define PCI_HOTPLUG_IO    0x1000
 #define PCI_HOTPLUG_MEM   0x200000
@@ -445,18 +448,6 @@ pci_size_device(int i, struct pa_tree *t)
         pci_config_writew(bdf, PCI_COMMAND, cmd);
 }
 
-static u32
-pci_phys_bits(void)
-{
-    u32 eax, ebx, ecx, edx;
-    cpuid(0x80000000, &eax, &ebx, &ecx, &edx);
-    if (eax < 0x80000008)
-        return 36;
-    cpuid(0x80000008, &eax, &ebx, &ecx, &edx);
-    u32 bits = eax & 0xff;
-    return !bits ? 36 : MIN(bits, 46);
-}
-
 static void
 pci_windows(struct pa_tree *t)
 {
@@ -470,7 +461,8 @@ pci_windows(struct pa_tree *t)
     // Above everything but reserved ranges, and below the first of those
     // (QEMU reserves AMD's HyperTransport hole below 1 TiB).
     u64 start = MAX(fw_cfg_read_file_int("etc/reserved-memory-end", 0),
-                    FOUR_GB), end = 1ULL << pci_phys_bits();
+                    FOUR_GB), end = 1ULL
+        << MIN(cpu_phys_bits(), PCI_PHYS_BITS_MAX);
     const struct e820_entry *e = MemMap.entries;
     for (int i = 0; i < MemMap.count; i++)
         if (e[i].type != E820_RESERVED)
