@@ -18,12 +18,11 @@
 #include "div64.h" // div64_u32
 #include "hw/pit.h" // pit_wait_ticks
 #include "output.h" // dprintf
-#include "string.h" // memcmp
 #include "timer.h" // timer_setup
 #include "x86.h" // rdtsc
 
 #define CPUID_TSC_CRYSTAL       0x15
-#define CPUID_KVM_SIGNATURE     0x40000000
+#define CPUID_HV_SIGNATURE      0x40000000
 #define CPUID_KVM_FEATURES      0x40000001
 #define CPUID_HV_TIMING         0x40000010
 #define  KVM_FEATURE_CLOCKSOURCE2 (1 << 3)
@@ -45,23 +44,26 @@ _Static_assert(sizeof(struct pvclock_vcpu_time_info) == 32, "pvclock");
 static u64 TscStart;
 static u32 TscKhz = 1000000; // a guess until calibrated
 
-// The hypervisor's highest CPUID leaf if its signature is SIG, else 0.
-static u32
-hypervisor_max_leaf(const char *sig)
+enum hypervisor { HV_NONE, HV_KVM, HV_VMWARE };
+
+// Which hypervisor's signature CPUID 0x40000000 carries, and its highest
+// leaf; one CPUID, compared as the three little-endian register values.
+static enum hypervisor
+hypervisor_detect(u32 *max_leaf)
 {
-    u32 eax, ebx, ecx, edx;
-    cpuid(CPUID_KVM_SIGNATURE, &eax, &ebx, &ecx, &edx);
-    char found[12];
-    memcpy(found, &ebx, 4);
-    memcpy(found + 4, &ecx, 4);
-    memcpy(found + 8, &edx, 4);
-    return memcmp(found, sig, 12) ? 0 : eax;
+    u32 ebx, ecx, edx;
+    cpuid(CPUID_HV_SIGNATURE, max_leaf, &ebx, &ecx, &edx);
+    if (ebx == 0x4b4d564b && ecx == 0x564b4d56 && edx == 0x0000004d)
+        return HV_KVM;          // "KVMKVMKVM\0\0\0"
+    if (ebx == 0x61774d56 && ecx == 0x4d566572 && edx == 0x65726177)
+        return HV_VMWARE;       // "VMwareVMware"
+    return HV_NONE;
 }
 
 static bool
-kvm_has_clocksource(void)
+kvm_has_clocksource(enum hypervisor hv, u32 max_leaf)
 {
-    if (hypervisor_max_leaf("KVMKVMKVM\0\0\0") < CPUID_KVM_FEATURES)
+    if (hv != HV_KVM || max_leaf < CPUID_KVM_FEATURES)
         return false;
     u32 eax, ebx, ecx, edx;
     cpuid(CPUID_KVM_FEATURES, &eax, &ebx, &ecx, &edx);
@@ -72,11 +74,10 @@ kvm_has_clocksource(void)
 // Only KVM and VMware are trusted with leaf 0x40000010; other hypervisors
 // may use it for something else.
 static u32
-cpuid_tsc_khz(const char **source)
+cpuid_tsc_khz(enum hypervisor hv, u32 max_leaf, const char **source)
 {
     u32 eax, ebx, ecx, edx;
-    if (hypervisor_max_leaf("KVMKVMKVM\0\0\0") >= CPUID_HV_TIMING
-        || hypervisor_max_leaf("VMwareVMware") >= CPUID_HV_TIMING) {
+    if (hv != HV_NONE && max_leaf >= CPUID_HV_TIMING) {
         cpuid(CPUID_HV_TIMING, &eax, &ebx, &ecx, &edx);
         if (eax) {
             *source = "cpuid 0x40000010";
@@ -148,9 +149,11 @@ timer_setup(u64 tsc_start)
 {
     TscStart = tsc_start;
     const char *source = "kvmclock";
-    u32 khz = kvm_has_clocksource() ? kvmclock_khz() : 0;
+    u32 max_leaf;
+    enum hypervisor hv = hypervisor_detect(&max_leaf);
+    u32 khz = kvm_has_clocksource(hv, max_leaf) ? kvmclock_khz() : 0;
     if (!khz)
-        khz = cpuid_tsc_khz(&source);
+        khz = cpuid_tsc_khz(hv, max_leaf, &source);
     if (khz) {
         TscKhz = khz;
         Calibrated = CalibrationFinal = true;
