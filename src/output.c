@@ -16,7 +16,7 @@
 #define DEBUGCON_PRESENT 0xe9 // what QEMU's isa-debugcon reads back
 
 static bool DebugconPresent;
-static char LineBuf[160];
+static char LineBuf[160] NOINIT; // [0, LineLen) are set
 static u32 LineLen;
 
 void

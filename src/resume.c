@@ -47,7 +47,7 @@ static struct resume_state Resume __attribute__((section(".data.resume")));
 // E-segment (e820-reserved, so the OS never touches them).
 static struct fw_cfg_dma_desc ResumeDesc ALIGNED(16);
 static u64 ResumeBuf;
-static u8 ResumeStack[RESUME_STACK_SIZE] ALIGNED(16);
+static u8 ResumeStack[RESUME_STACK_SIZE] ALIGNED(16) NOINIT;
 
 void
 resume_prepboot(void)

@@ -54,7 +54,7 @@
 // The stack 32-bit interrupt handlers run on (call32_bregs). It lives in
 // the E-segment, which stays writable after POST.
 #define CALL32_STACK_SIZE 4096
-        .section .bss
+        .section .bss.noinit, "aw", @nobits // a stack: not cleared at reset
         .balign 16
 call32_stack:
         .skip CALL32_STACK_SIZE
@@ -203,13 +203,17 @@ post_entry32:
 // pairs, 4-byte aligned (layout.ld), ending with 0. An S3 resume starts at
 // the second entry, so .data.resume keeps what POST left. Not copied:
 // .bss (cleared), 32-bit code and .rodata (run and read in flash).
+// The fixed area adds one range per FIXED() piece below: 8 KiB that are
+// almost all gaps would cost 2 000 emulated string steps.
+        .pushsection .rodata.copy_table, "a"
         .balign 4
 copy_table:
         .long __resume_start, __resume_end
-        .long __resume_end, __bss_start
+        .long __resume_end, __data_end
         .long __text16_start, __text16_end
-        .long BUILD_FIXED_BASE & ~3, BUILD_BIOS_ADDR + BUILD_BIOS_SIZE
+        .subsection 2
         .long 0
+        .popsection
 
 // PAM programming per host bridge: ID, config address of the first of two
 // dwords, then for each dword the bits kept and the bits set. i440FX:
@@ -566,6 +570,26 @@ entry_irq_master:
 // by absolute address. scripts/checkrom.py verifies each symbol below.
 // .fixed starts at F000:E05B (BUILD_FIXED_BASE).
 #define ORG(addr) .org (addr) - 0xe05b
+// FIXED(addr) starts a piece of the fixed area that the reset path copies
+// to RAM: copy_table gets [addr, end) where end is where the next FIXED()
+// (or FIXED_LAST) starts, rounded up to a dword. ORG() inside a piece
+// leaves a gap that is copied along; the gaps between pieces are not.
+.macro FIXED_CLOSE
+        .ifdef fixed_open
+fixed_end\@:
+        .pushsection .rodata.copy_table, 1
+        .long fixed_end\@ + 3
+        .popsection
+        .endif
+.endm
+.macro FIXED addr
+        FIXED_CLOSE
+        ORG(\addr)
+        .set fixed_open, 1
+        .pushsection .rodata.copy_table, 1
+        .long 0xf0000 + \addr
+        .popsection
+.endm
 
         .section .fixed, "ax"
         .code16
@@ -576,18 +600,18 @@ entry_irq_master:
         .global fixed_reset, fixed_date, fixed_model, fixed_int0e
         .global fixed_int14, fixed_int17, fixed_nmi, fixed_csum
 
-        ORG(0xe05b)
+        FIXED 0xe05b
 fixed_post:
         jmp post_entry16
-        ORG(0xe2c3)
+        FIXED 0xe2c3
 fixed_nmi:
         iret
-        ORG(0xe3fe)
+        FIXED 0xe3fe
 fixed_int13_hd:
         jmp entry_13
-        ORG(0xe401)                     // fixed disk parameter table:
+        FIXED 0xe401                     // fixed disk parameter table:
         .fill 16, 1, 0                  //   none (no ST-506 drives)
-        ORG(0xe6f2)
+        FIXED 0xe6f2
 fixed_int19:
         jmp entry_19
         ORG(0xe6f5)                     // int 15h C0h configuration table
@@ -600,56 +624,56 @@ fixed_cfgtable:
                                         //   RTC, second PIC
         .byte 0x40                      // feature 2: int 16h 09h
         .byte 0x00, 0x00, 0x00          // features 3-5
-        ORG(0xe729)                     // baud rate divisors
+        FIXED 0xe729                     // baud rate divisors
         .word 0x0417, 0x0300, 0x0180, 0x00c0, 0x0060, 0x0030, 0x0018, 0x000c
-        ORG(0xe739)
+        FIXED 0xe739
 fixed_int14:
         iret
-        ORG(0xe82e)
+        FIXED 0xe82e
 fixed_int16:
         jmp entry_16
-        ORG(0xe987)
+        FIXED 0xe987
 fixed_int09:
         jmp entry_irq_master
-        ORG(0xec59)
+        FIXED 0xec59
 fixed_int13_fd:
         jmp entry_13
-        ORG(0xef57)
+        FIXED 0xef57
 fixed_int0e:
         jmp entry_irq_master
-        ORG(0xefc7)                     // diskette parameter table (1.44M)
+        FIXED 0xefc7                     // diskette parameter table (1.44M)
 fixed_fdparm:
         .byte 0xaf, 0x02, 0x25, 0x02, 0x12, 0x1b, 0xff, 0x6c, 0xf6, 0x0f
         .byte 0x08
-        ORG(0xefd2)
+        FIXED 0xefd2
 fixed_int17:
         iret
-        ORG(0xf045)                     // int 10h functions 0-Fh
+        FIXED 0xf045                     // int 10h functions 0-Fh
         jmp entry_10
-        ORG(0xf065)
+        FIXED 0xf065
 fixed_int10:
         jmp entry_10
-        ORG(0xf841)
+        FIXED 0xf841
 fixed_int12:
         jmp entry_12
-        ORG(0xf84d)
+        FIXED 0xf84d
 fixed_int11:
         jmp entry_11
-        ORG(0xf859)
+        FIXED 0xf859
 fixed_int15:
         jmp entry_15
-        ORG(0xfe6e)
+        FIXED 0xfe6e
 fixed_int1a:
         jmp entry_1a
-        ORG(0xfea5)
+        FIXED 0xfea5
 fixed_int08:
         jmp entry_08
-        ORG(0xff53)
+        FIXED 0xff53
 fixed_iret:
         iret
 fixed_int05:                            // print screen: nothing to print
         iret
-        ORG(0xfff0)
+        FIXED 0xfff0
 fixed_reset:                            // CS base is 0xffff0000 here, so a
         jmp post_entry16                //   near jump stays in the flash
         ORG(0xfff5)
@@ -660,3 +684,4 @@ fixed_model:
         .byte 0xfc                      // PC/AT
 fixed_csum:
         .byte 0                         // F-segment sums to 0 (checkrom.py)
+        FIXED_CLOSE

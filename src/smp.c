@@ -23,7 +23,7 @@
 
 // Written by the APs in real mode (romlayout.S ap_entry): E-segment data.
 u32 SmpCount;
-u32 SmpApicIds[SMP_MAX_CPUS];
+u32 SmpApicIds[SMP_MAX_CPUS] NOINIT; // [0, SmpCount) are set
 extern char ap_entry[];
 
 // The MSRs every CPU replays; in .data.resume so S3 resume has them.

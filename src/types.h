@@ -22,6 +22,10 @@ typedef signed long long s64;
 
 #define PACKED __attribute__((packed))
 #define ALIGNED(n) __attribute__((aligned(n)))
+// Not cleared at reset (src/layout.ld): for buffers always written before
+// they are read, so the reset path need not zero kilobytes under an
+// emulating hypervisor. Holds stale data after a reboot.
+#define NOINIT __attribute__((section(".bss.noinit")))
 #define NORETURN __attribute__((noreturn))
 #define UNUSED __attribute__((unused))
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))

@@ -12,7 +12,7 @@
 #include "output.h" // dprintf
 #include "std/bda.h" // BDA
 
-static char TtyLine[80];
+static char TtyLine[80] NOINIT; // [0, TtyLen) are set
 static u32 TtyLen;
 
 static void
