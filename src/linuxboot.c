@@ -31,19 +31,22 @@
 
 enum rom_kind { ROM_NONE, ROM_LINUX, ROM_MULTIBOOT, ROM_PVH };
 
+// The bootorder path of each option ROM QEMU offers for -kernel: "/rom@"
+// and its fw_cfg file name.
+#define ROM_PREFIX "/rom@"
 static const struct {
-    const char *file;
+    const char *path;
     enum rom_kind kind;
 } KernelRoms[] = {
-    { "genroms/linuxboot_dma.bin", ROM_LINUX },
-    { "genroms/linuxboot.bin", ROM_LINUX },
-    { "genroms/multiboot_dma.bin", ROM_MULTIBOOT },
-    { "genroms/multiboot.bin", ROM_MULTIBOOT },
-    { "genroms/pvh.bin", ROM_PVH },
+    { ROM_PREFIX "genroms/linuxboot_dma.bin", ROM_LINUX },
+    { ROM_PREFIX "genroms/linuxboot.bin", ROM_LINUX },
+    { ROM_PREFIX "genroms/multiboot_dma.bin", ROM_MULTIBOOT },
+    { ROM_PREFIX "genroms/multiboot.bin", ROM_MULTIBOOT },
+    { ROM_PREFIX "genroms/pvh.bin", ROM_PVH },
 };
 
 static enum rom_kind RomKind;
-static char RomPath[64];
+static const char *RomPath; // a KernelRoms[].path
 
 const char *
 linuxboot_rom_path(void)
@@ -51,11 +54,10 @@ linuxboot_rom_path(void)
     if (!CONFIG_BOOT_LINUX)
         return NULL;
     for (u32 i = 0; i < ARRAY_SIZE(KernelRoms); i++) {
-        if (!fw_cfg_find(KernelRoms[i].file))
+        if (!fw_cfg_find(KernelRoms[i].path + strlen(ROM_PREFIX)))
             continue;
         RomKind = KernelRoms[i].kind;
-        output_snprintf(RomPath, sizeof(RomPath), "/rom@%s",
-                        KernelRoms[i].file);
+        RomPath = KernelRoms[i].path;
         return RomPath;
     }
     return NULL;
@@ -329,7 +331,7 @@ linuxboot_boot(void)
     case ROM_MULTIBOOT:
         // QEMU's ROM loads the kernel and its modules itself (fw_cfg DMA)
         // at the low addresses QEMU chose.
-        optionrom_boot_fw_cfg(RomPath + strlen("/rom@"));
+        optionrom_boot_fw_cfg(RomPath + strlen(ROM_PREFIX));
         break;
     case ROM_NONE:
         break;

@@ -151,12 +151,18 @@ format(putc_fn putc, void *ctx, const char *fmt, va_list args)
     }
 }
 
+bool
+output_active(void)
+{
+    return DebugconPresent || CONFIG_DEBUG_SERIAL;
+}
+
 void
 output_printf(const char *fmt, ...)
 {
     // Nobody listening: skip the formatting too (a boot without debugcon
     // should not pay for the log).
-    if (!DebugconPresent && !CONFIG_DEBUG_SERIAL)
+    if (!output_active())
         return;
     va_list args;
     va_start(args, fmt);

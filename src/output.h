@@ -24,6 +24,9 @@ void output_printf(const char *fmt, ...)
 
 // Probe the log devices; before this, output goes nowhere.
 void output_preinit(void);
+// Whether anything receives the log: callers skip work done only for it
+// (timestamps, walks over tables to describe them).
+bool output_active(void);
 // Format into buf (always terminated when size > 0); returns the length
 // the whole string needed.
 int output_snprintf(char *buf, size_t size, const char *fmt, ...)

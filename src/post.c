@@ -32,6 +32,8 @@
 static void
 post_step(const char *name)
 {
+    if (!output_active())
+        return;
     u32 us = timer_us_since_start();
     dprintf(LOG_INFO, "post: %s at %u.%03u ms\n", name, (u32)(us / 1000),
             (u32)(us % 1000));
