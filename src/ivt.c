@@ -12,7 +12,7 @@
 #include "ivt.h" // ivt_setup
 #include "output.h" // dprintf
 #include "std/bda.h" // struct bios_data_area
-#include "string.h" // memset
+#include "string.h" // memset, memset_l
 
 // 16-bit entry points (romlayout.S): only their addresses are used here.
 extern char entry_08[], entry_10[], entry_11[], entry_12[], entry_13[];
@@ -32,8 +32,7 @@ ivt_far_ptr(const void *sym)
 void
 ivt_setup(void)
 {
-    for (int v = 0; v < 256; v++)
-        IVT[v] = ivt_far_ptr(fixed_iret);
+    memset_l((void *)IVT, ivt_far_ptr(fixed_iret), 256);
     for (int irq = 0; irq < 8; irq++) {
         IVT[PIC1_VECTOR + irq] = ivt_far_ptr(entry_irq_master);
         IVT[PIC2_VECTOR + irq] = ivt_far_ptr(entry_irq_slave);

@@ -42,15 +42,12 @@ memset(void *dst, int c, size_t n)
     return dst;
 }
 
-int
-memcmp(const void *a, const void *b, size_t n)
+void
+memset_l(void *dst, u32 v, size_t count)
 {
-    const u8 *x = a, *y = b;
-    for (; n; n--, x++, y++)
-        if (*x != *y)
-            return *x < *y ? -1 : 1;
-    return 0;
+    asm volatile("rep stosl" : "+D"(dst), "+c"(count) : "a"(v) : "memory");
 }
+
 
 size_t
 strlen(const char *s)
@@ -64,11 +61,25 @@ strlen(const char *s)
 // Word-at-a-time helpers: 4 characters per step where firmware code is
 // emulated one instruction at a time. No paging, so reading the rest of
 // an aligned word past a NUL cannot fault.
-typedef u32 __attribute__((may_alias)) word_t;
+typedef u32 __attribute__((may_alias, aligned(1))) word_t;
 #define ONES 0x01010101u
 #define HIGHS 0x80808080u
 // Non-zero when some byte of w is 0.
 #define HAS_ZERO(w) (((w) - ONES) & ~(w) & HIGHS)
+
+int
+memcmp(const void *a, const void *b, size_t n)
+{
+    const u8 *x = a, *y = b;
+    // Equal dwords are skipped four bytes at a time (signatures, paths);
+    // the first difference is then found bytewise.
+    for (; n >= 4 && *(const word_t *)x == *(const word_t *)y; n -= 4)
+        x += 4, y += 4;
+    for (; n; n--, x++, y++)
+        if (*x != *y)
+            return *x < *y ? -1 : 1;
+    return 0;
+}
 
 size_t
 strnlen(const char *s, size_t max)

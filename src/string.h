@@ -13,6 +13,8 @@
 void *memcpy(void *dst, const void *src, size_t n);
 void *memmove(void *dst, const void *src, size_t n);
 void *memset(void *dst, int c, size_t n);
+// Fills count 32-bit words at dst with v (one string instruction).
+void memset_l(void *dst, u32 v, size_t count);
 int memcmp(const void *a, const void *b, size_t n);
 size_t strlen(const char *s);
 size_t strnlen(const char *s, size_t max);

@@ -14,6 +14,7 @@
 #define memcpy reef_memcpy
 #define memmove reef_memmove
 #define memset reef_memset
+#define memset_l reef_memset_l
 #define memcmp reef_memcmp
 #define strlen reef_strlen
 #define strnlen reef_strnlen
@@ -24,6 +25,7 @@
 #undef memcpy
 #undef memmove
 #undef memset
+#undef memset_l
 #undef memcmp
 #undef strlen
 #undef strnlen
@@ -60,6 +62,45 @@ test_memcpy_memset(void **state)
             assert_ptr_equal(reef_memset(dst + off, 0x15a, len), dst + off);
             assert_memory_equal(dst, want, sizeof(dst));
         }
+}
+
+static void
+test_memset_l(void **state)
+{
+    static uint32_t buf[BUF + 2];
+    (void)state;
+    for (int len = 0; len < BUF; len++) {
+        for (int i = 0; i < BUF + 2; i++)
+            buf[i] = 0xeeeeeeee;
+        reef_memset_l(buf + 1, 0x12345678, len);
+        assert_int_equal(buf[0], 0xeeeeeeee);
+        for (int i = 0; i < len; i++)
+            assert_int_equal(buf[1 + i], 0x12345678);
+        assert_int_equal(buf[1 + len], 0xeeeeeeee);
+    }
+}
+
+// Every length, both alignments and every position of a first difference
+// (either sign) against libc's.
+static void
+test_memcmp(void **state)
+{
+    static unsigned char a[BUF + 8], b[BUF + 8];
+    (void)state;
+    for (int offa = 0; offa < 4; offa++)
+        for (int offb = 0; offb < 4; offb++)
+            for (int len = 0; len < 24; len++)
+                for (int diff = -1; diff < len; diff++)
+                    for (int up = 0; up < 2; up++) {
+                        for (int i = 0; i < BUF + 8; i++)
+                            a[i] = b[i] = i * 13 + 5;
+                        memmove(b + offb, a + offa, len);
+                        if (diff >= 0)
+                            b[offb + diff] += up ? 1 : -1;
+                        assert_int_equal(
+                            sign(reef_memcmp(a + offa, b + offb, len)),
+                            sign(memcmp(a + offa, b + offb, len)));
+                    }
 }
 
 static void
@@ -113,6 +154,8 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_memcpy_memset),
+        cmocka_unit_test(test_memset_l),
+        cmocka_unit_test(test_memcmp),
         cmocka_unit_test(test_strnlen),
         cmocka_unit_test(test_strcmp),
     };
