@@ -15,7 +15,6 @@
 #include <string.h> // memcpy, memset
 #include <cmocka.h> // cmocka_unit_test
 
-#include "checksum.h" // checksum
 #include "fakefw.h" // fakefw_reset
 #include "fw/fw_cfg.h" // fw_cfg_find
 #include "fw/tableloader.h" // tableloader_run
@@ -1047,31 +1046,6 @@ test_one_line_per_bad_command(void **state)
     check_clean();
 }
 
-// checksum.h sums four bytes per step in 16-bit lanes: it must equal a
-// plain byte sum for every length, start alignment and content,
-// including the lane-overflow worst case (all bytes 0xff, long runs).
-static void
-test_checksum_word_sum(void **state)
-{
-    static u8 buf[4096 + 8];
-    (void)state;
-    for (u32 fill = 0; fill < 2; fill++) {
-        u32 seed = 12345;
-        for (u32 i = 0; i < sizeof(buf); i++) {
-            seed = seed * 1103515245 + 12345;
-            buf[i] = fill ? 0xff : seed >> 16;
-        }
-        for (u32 start = 0; start < 4; start++)
-            for (u32 len = 0; len <= 4096; len += len < 64 ? 1 : 61) {
-                u8 expect = 0;
-                for (u32 i = 0; i < len; i++)
-                    expect += buf[start + i];
-                assert_int_equal(checksum(buf + start, len), expect);
-            }
-        assert_int_equal(checksum(buf + 3, 4096), sum8(buf + 3, 4096));
-    }
-}
-
 int
 main(void)
 {
@@ -1105,7 +1079,6 @@ main(void)
         T(test_pointer_fits_exactly),
         T(test_checksum_math),
         T(test_checksum_bad),
-        T(test_checksum_word_sum),
         T(test_wrptr_sizes_and_offsets),
         T(test_wrptr_no_dma),
         T(test_wrptr_write_fails),
