@@ -12,26 +12,51 @@
 // compiler and UBSan so).
 typedef u32 __attribute__((may_alias, aligned(1))) checksum_word;
 
-// The sum of len bytes at buf, modulo 256: 0 for a valid table. Eight
-// bytes per step (the ACPI loader sums kilobytes, and every instruction
-// counts where firmware code is emulated): bytes 0 and 2, and 1 and 3,
-// of each word add up in two 16-bit lanes, folded before they can
-// overflow (64 steps add at most 64 * 4 * 255 per lane).
-static inline u8
+// Words summed between two folds: each 16-bit lane of `even` below gains
+// at most 255 per word, and 256 * 255 < 65536.
+#define CHECKSUM_CHUNK_WORDS 256
+
+// The sum of len bytes at buf, modulo 256: 0 for a valid table.
+//
+// Four instructions per 32-bit word (every instruction counts where
+// firmware code is emulated, and the ACPI loader sums kilobytes): `all`
+// adds whole words, `even` only bytes 0 and 2 of each. Per chunk, with
+// B0..B3 the sums of bytes 0..3 of its words (each below 65536):
+//   even             = B0 + B2 * 2^16
+//   odd = all - even = B1 * 2^8 + B3 * 2^24   (mod 2^32; B1 * 2^8 < 2^24)
+// so the low bytes of even, even >> 16, odd >> 8 and odd >> 24 are
+// B0..B3 modulo 256, and so is the low byte of their sum. Loads need no
+// alignment (x86). No SSE/MMX: the emulating hypervisor lacks them.
+// Not inlined: inside a large caller the compiler runs out of registers
+// and spills in the loop.
+static __attribute__((noinline, unused)) u8
 checksum(const void *buf, u32 len)
 {
     const u8 *p = buf;
-    u32 sum = 0;
-    while (len >= 8) {
-        u32 pairs = len / 8 < 64 ? len / 8 : 64, lanes = 0;
-        len -= pairs * 8;
-        for (; pairs; pairs--, p += 8) {
-            u32 a = *(const checksum_word *)p;
-            u32 b = *(const checksum_word *)(p + 4);
-            lanes += (a & 0x00ff00ff) + ((a >> 8) & 0x00ff00ff)
-                + (b & 0x00ff00ff) + ((b >> 8) & 0x00ff00ff);
+    u32 sum = 0, words, all, even, odd, w;
+
+    while (len >= 4) {
+        words = len / 4 < CHECKSUM_CHUNK_WORDS ? len / 4
+            : CHECKSUM_CHUNK_WORDS;
+        len -= words * 4;
+        all = even = 0;
+        // The odd words first, then eight per pass: little loop
+        // overhead, little code to translate.
+        for (; words % 8; words--, p += 4) {
+            w = *(const checksum_word *)p;
+            all += w;
+            even += w & 0x00ff00ff;
         }
-        sum += (lanes & 0xffff) + (lanes >> 16);
+        for (; words; words -= 8, p += 32) {
+#pragma GCC unroll 8
+            for (u32 i = 0; i < 32; i += 4) {
+                w = *(const checksum_word *)(p + i);
+                all += w;
+                even += w & 0x00ff00ff;
+            }
+        }
+        odd = all - even;
+        sum += even + (even >> 16) + (odd >> 8) + (odd >> 24);
     }
     while (len--)
         sum += *p++;

@@ -65,9 +65,11 @@ UNIT_OBJS += $(UNIT_ONLY_MODULES:%=$(UNIT_OUT)/obj/src/%.o) \
     $(UNIT_ONLY_MODULES:%=$(UNIT_OUT)/obj/tests/unit/%-test.o)
 
 # src/string.c replaces C library functions, so its test includes it under
-# other names rather than linking it (tests/unit/string-test.c).
-UNIT_BINS += $(UNIT_OUT)/string-test
-UNIT_OBJS += $(UNIT_OUT)/obj/tests/unit/string-test.o
+# other names rather than linking it (tests/unit/string-test.c); header-only
+# modules (src/checksum.h) have nothing to link either.
+SELF_TESTS := string checksum
+UNIT_BINS += $(SELF_TESTS:%=$(UNIT_OUT)/%-test)
+UNIT_OBJS += $(SELF_TESTS:%=$(UNIT_OUT)/obj/tests/unit/%-test.o)
 
 .PHONY: unit-test unit-test-build fuzz fuzz-build tests-clean
 .SECONDARY: $(UNIT_OBJS) $(FUZZ_OBJS)
@@ -88,7 +90,8 @@ $(UNIT_OUT)/%-test: $(UNIT_OUT)/obj/tests/unit/%-test.o \
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(HOSTCC) $(TEST_SANITIZE) -o $@ $^ $(UNIT_LDLIBS)
 
-$(UNIT_OUT)/string-test: $(UNIT_OUT)/obj/tests/unit/string-test.o
+$(SELF_TESTS:%=$(UNIT_OUT)/%-test): $(UNIT_OUT)/%-test: \
+                    $(UNIT_OUT)/obj/tests/unit/%-test.o
 	@echo "  HOSTLD  $@"
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(HOSTCC) $(TEST_SANITIZE) -o $@ $^ $(UNIT_LDLIBS)

@@ -65,16 +65,23 @@ acpi_s3_enabled(void)
 
 // The tables live in blobs the loader placed: a pointer outside every
 // blob is not followed (QEMU wrote it, but the loader checked only the
-// blobs).
+// blobs), nor is a length past the end of one. Their checksums are not
+// summed again: the loader's ADD_CHECKSUM commands just set them, a
+// command it refused was logged, and the OS checks every table itself.
 static const struct acpi_header *
 acpi_table(u64 addr)
 {
     if (!addr || addr > 0xffffffffULL - ACPI_HEADER_SIZE)
         return NULL;
     const struct acpi_header *t = (void *)(u32)addr;
-    if (t->length < ACPI_HEADER_SIZE || checksum(t, t->length)) {
-        dprintf(LOG_WARN, "acpi: table at 0x%08x bad length %u or"
-                " checksum\n", (u32)addr, t->length);
+    if (!tableloader_holds(t, ACPI_HEADER_SIZE)) {
+        dprintf(LOG_WARN, "acpi: table at 0x%08x not in a loader blob\n",
+                (u32)addr);
+        return NULL;
+    }
+    if (t->length < ACPI_HEADER_SIZE || !tableloader_holds(t, t->length)) {
+        dprintf(LOG_WARN, "acpi: table at 0x%08x bad length %u\n",
+                (u32)addr, t->length);
         return NULL;
     }
     return t;
@@ -112,8 +119,10 @@ acpi_reserve_facs(const struct acpi_header *fadt)
         facs = *(const u32 *)((const u8 *)fadt + FADT_FIRMWARE_CTRL);
     if (!facs || facs > 0xffffffffULL)
         return;
+    // Inside a blob, all of it: its length becomes an e820 entry.
     const u32 *f = (void *)(u32)facs;
-    if (memcmp(f, "FACS", 4) || f[1] < 64) {
+    if (!tableloader_holds(f, 64) || memcmp(f, "FACS", 4) || f[1] < 64
+        || !tableloader_holds(f, f[1])) {
         dprintf(LOG_WARN, "acpi: facs at 0x%08x not valid\n", (u32)facs);
         return;
     }
@@ -169,7 +178,9 @@ acpi_setup(void)
     }
     const struct rsdp *rsdp = f->data;
     // Compared as a number: a "RSD PTR " string in the image could sit
-    // where the OS scans for the real one.
+    // where the OS scans for the real one. The checksum is summed again
+    // (20 bytes): without a valid one no OS finds the tables by scanning,
+    // and the PVH handoff should not pass it on.
     if (*(const u64 *)rsdp->signature != RSDP_SIGNATURE
         || checksum(rsdp, 20)) {
         dprintf(LOG_WARN, "acpi: rsdp at 0x%08x not valid\n", (u32)rsdp);

@@ -8,6 +8,11 @@
 // checked field by field before it touches memory; a bad one is logged
 // once ("loader: cmd N NAME FILE: WHAT VALUE", FILE "?" while its own name
 // is not yet known to be terminated) and skipped.
+//
+// Most commands name a blob, so names are matched the cheap way first: a
+// field equal to a blob's zero-padded name word for word, through its NUL,
+// is that blob and is terminated. QEMU zero-fills its name fields; any
+// other field takes the checks one by one, which also say what is wrong.
 #include "checksum.h" // checksum
 #include "fw/fw_cfg.h" // fw_cfg_find
 #include "fw/tableloader.h" // tableloader_run
@@ -66,6 +71,10 @@ struct cmd {
 
 static struct tableloader_file Files[TABLELOADER_MAX_FILES];
 static int FileCount;
+// Per blob, the 32-bit words that hold its name and NUL; the blob found
+// last (below FileCount once a blob exists).
+static u8 FileNameWords[TABLELOADER_MAX_FILES];
+static int LastFile;
 static bool StashS3, WpOverflow;
 
 // Kept for S3 resume, which replays them into fw_cfg. (S3 off is
@@ -138,10 +147,63 @@ find_blob(const char *name)
     return NULL;
 }
 
+// A 32-bit load of part of a name; names sit at 4-byte offsets in entries
+// and in Files, but the type does not promise it.
+typedef u32 __attribute__((may_alias, aligned(1))) name_word;
+
+// Whether the TABLELOADER_NAME_SIZE-byte field holds blob i's name
+// followed by zeros up to the end of the word with its NUL.
+static bool
+field_is_blob(const char *field, int i)
+{
+    const name_word *a = (const name_word *)field;
+    const name_word *b = (const name_word *)Files[i].name;
+    int n;
+
+    // Last word first: it holds the NUL, and names share "etc/" prefixes.
+    for (n = FileNameWords[i] - 1; n >= 0; n--)
+        if (a[n] != b[n])
+            return false;
+    return true;
+}
+
+// The blob a script name field names, when the fast match finds it
+// (always for QEMU's zero-filled fields); NULL leaves the field to
+// name_ok() and find_blob(). A hit means the field is terminated.
+static struct tableloader_file *
+find_field(const char *field)
+{
+    int i = LastFile, n;
+
+    // From the blob found last (runs of commands name the same one),
+    // round the table once.
+    for (n = 0; n < FileCount; n++, i = i + 1 < FileCount ? i + 1 : 0)
+        if (field_is_blob(field, i)) {
+            LastFile = i;
+            return &Files[i];
+        }
+    return NULL;
+}
+
 const struct tableloader_file *
 tableloader_find(const char *name)
 {
     return name ? find_blob(name) : NULL;
+}
+
+bool
+tableloader_holds(const void *p, u32 len)
+{
+    uintptr_t off;
+    int i;
+
+    for (i = 0; i < FileCount; i++) {
+        off = (uintptr_t)p - (uintptr_t)Files[i].data;
+        if ((uintptr_t)p >= (uintptr_t)Files[i].data && off <= Files[i].size
+            && len <= Files[i].size - off)
+            return true;
+    }
+    return false;
 }
 
 int
@@ -161,7 +223,7 @@ cmd_allocate(struct cmd *c, const struct loader_entry *e)
 {
     const struct fwcfg_file *f;
     struct tableloader_file *b;
-    u32 align = e->alloc.align ? e->alloc.align : 1;
+    u32 align = e->alloc.align ? e->alloc.align : 1, len;
     enum zone_id zone;
     void *data;
 
@@ -195,9 +257,12 @@ cmd_allocate(struct cmd *c, const struct loader_entry *e)
         return BAD(c, "no room for size %u", f->size);
     if (fw_cfg_read_file(f, 0, data, f->size))
         return BAD(c, "fw_cfg read failed, size %u", f->size);
+    len = strnlen(c->file, TABLELOADER_NAME_SIZE);
+    // At most 55 name bytes and the NUL: 14 words, all inside the field.
+    FileNameWords[FileCount] = len / 4 + 1;
     b = &Files[FileCount++];
     memset(b->name, 0, sizeof(b->name));
-    memcpy(b->name, c->file, strnlen(c->file, TABLELOADER_NAME_SIZE));
+    memcpy(b->name, c->file, len);
     b->data = data;
     b->size = f->size;
     b->zone = e->alloc.zone;
@@ -213,19 +278,24 @@ cmd_add_pointer(struct cmd *c, const struct loader_entry *e)
     u64 old, sum;
     u8 *p;
 
-    if (!name_ok(e->pointer.dest))
-        return BAD(c, "dest name not terminated in %u bytes",
-                   TABLELOADER_NAME_SIZE);
+    dest = find_field(e->pointer.dest);
+    src = find_field(e->pointer.src);
+    if (!dest || !src) {
+        if (!name_ok(e->pointer.dest))
+            return BAD(c, "dest name not terminated in %u bytes",
+                       TABLELOADER_NAME_SIZE);
+        c->file = e->pointer.dest;
+        if (!name_ok(e->pointer.src))
+            return BAD(c, "src name not terminated in %u bytes",
+                       TABLELOADER_NAME_SIZE);
+        dest = find_blob(c->file);
+        if (!dest)
+            return BAD(c, "not allocated");
+        src = find_blob(e->pointer.src);
+        if (!src)
+            return BAD(c, "src %s not allocated", e->pointer.src);
+    }
     c->file = e->pointer.dest;
-    if (!name_ok(e->pointer.src))
-        return BAD(c, "src name not terminated in %u bytes",
-                   TABLELOADER_NAME_SIZE);
-    dest = find_blob(c->file);
-    if (!dest)
-        return BAD(c, "not allocated");
-    src = find_blob(e->pointer.src);
-    if (!src)
-        return BAD(c, "src %s not allocated", e->pointer.src);
     if (!ptr_size_ok(size))
         return BAD(c, "pointer size %u invalid", size);
     if (!range_ok(offset, size, dest->size))
@@ -247,13 +317,17 @@ cmd_add_checksum(struct cmd *c, const struct loader_entry *e)
     struct tableloader_file *b;
     u32 start = e->cksum.start, length = e->cksum.length;
 
-    if (!name_ok(e->cksum.file))
-        return BAD(c, "name not terminated in %u bytes",
-                   TABLELOADER_NAME_SIZE);
+    b = find_field(e->cksum.file);
+    if (!b) {
+        if (!name_ok(e->cksum.file))
+            return BAD(c, "name not terminated in %u bytes",
+                       TABLELOADER_NAME_SIZE);
+        c->file = e->cksum.file;
+        b = find_blob(c->file);
+        if (!b)
+            return BAD(c, "not allocated");
+    }
     c->file = e->cksum.file;
-    b = find_blob(c->file);
-    if (!b)
-        return BAD(c, "not allocated");
     if (e->cksum.offset >= b->size)
         return BAD(c, "checksum offset 0x%x outside blob size %u",
                    e->cksum.offset, b->size);
@@ -300,12 +374,15 @@ cmd_write_pointer(struct cmd *c, const struct loader_entry *e)
         return BAD(c, "dest name not terminated in %u bytes",
                    TABLELOADER_NAME_SIZE);
     c->file = e->wrptr.dest;
-    if (!name_ok(e->wrptr.src))
-        return BAD(c, "src name not terminated in %u bytes",
-                   TABLELOADER_NAME_SIZE);
-    src = find_blob(e->wrptr.src);
-    if (!src)
-        return BAD(c, "src %s not allocated", e->wrptr.src);
+    src = find_field(e->wrptr.src);
+    if (!src) {
+        if (!name_ok(e->wrptr.src))
+            return BAD(c, "src name not terminated in %u bytes",
+                       TABLELOADER_NAME_SIZE);
+        src = find_blob(e->wrptr.src);
+        if (!src)
+            return BAD(c, "src %s not allocated", e->wrptr.src);
+    }
     f = fw_cfg_find(c->file);
     if (!f)
         return BAD(c, "file not in fw_cfg");
@@ -365,6 +442,7 @@ tableloader_run(bool stash_s3)
     int done = 0;
 
     FileCount = 0;
+    LastFile = 0;
     WpCount = 0;
     WpOverflow = false;
     StashS3 = stash_s3;

@@ -83,6 +83,10 @@ int tableloader_run(bool stash_s3);
 // The blob an ALLOCATE of `name` loaded, or NULL.
 const struct tableloader_file *tableloader_find(const char *name);
 
+// Whether [p, p + len) lies inside one blob the last run loaded (what the
+// loader patched and checksummed; a table pointer may be followed there).
+bool tableloader_holds(const void *p, u32 len);
+
 // WRITE_POINTER records kept for S3 resume (in section .data.resume).
 int tableloader_wp_count(void);
 const struct tableloader_wp *tableloader_wp_records(void);

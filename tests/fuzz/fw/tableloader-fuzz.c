@@ -16,8 +16,9 @@
 // the fakes in
 // tests/unit/stubs/fakefw.c: no canary around any zone block changed, no
 // refused fw_cfg or zone call was made, the script copy is intact, every
-// blob is a whole block of its file's size, and every S3 record describes
-// a write that fits its fw_cfg file and its size.
+// blob is a whole block of its file's size (and tableloader_holds() says
+// so), and every S3 record describes a write that fits its fw_cfg file and
+// its size.
 #include <stdint.h> // uint8_t
 #include <stdio.h> // fprintf
 #include <stdlib.h> // abort
@@ -151,6 +152,8 @@ check_blobs(void)
             }
         }
         REQUIRE(found);
+        REQUIRE(tableloader_holds(t->data, t->size));
+        REQUIRE(!tableloader_holds(t->data, t->size + 1));
     }
 }
 

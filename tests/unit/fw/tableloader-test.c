@@ -15,7 +15,6 @@
 #include <string.h> // memcpy, memset
 #include <cmocka.h> // cmocka_unit_test
 
-#include "checksum.h" // checksum
 #include "fakefw.h" // fakefw_reset
 #include "fw/fw_cfg.h" // fw_cfg_find
 #include "fw/tableloader.h" // tableloader_run
@@ -1047,29 +1046,166 @@ test_one_line_per_bad_command(void **state)
     check_clean();
 }
 
-// checksum.h sums four bytes per step in 16-bit lanes: it must equal a
-// plain byte sum for every length, start alignment and content,
-// including the lane-overflow worst case (all bytes 0xff, long runs).
+/****************************************************************
+ * Name matching: the word-by-word fast path and the checks it skips
+ ****************************************************************/
+
+// Names of 1..8 characters, so the NUL falls in every byte of a word;
+// prefixes of each other; the longest name there can be. Each blob's
+// first byte gets a pointer, so a wrong match shows in another blob.
 static void
-test_checksum_word_sum(void **state)
+test_names_every_length(void **state)
 {
-    static u8 buf[4096 + 8];
+    static const char *const names[] = {
+        "a", "ab", "abc", "abcd", "abcde", "abcdef", "abcdefg", "abcdefgh",
+    };
+    char longest[56];
+    u64 base[9];
+    int i, n = ARRAY_SIZE(names);
+
     (void)state;
-    for (u32 fill = 0; fill < 2; fill++) {
-        u32 seed = 12345;
-        for (u32 i = 0; i < sizeof(buf); i++) {
-            seed = seed * 1103515245 + 12345;
-            buf[i] = fill ? 0xff : seed >> 16;
-        }
-        for (u32 start = 0; start < 4; start++)
-            for (u32 len = 0; len <= 4096; len += len < 64 ? 1 : 61) {
-                u8 expect = 0;
-                for (u32 i = 0; i < len; i++)
-                    expect += buf[start + i];
-                assert_int_equal(checksum(buf + start, len), expect);
-            }
-        assert_int_equal(checksum(buf + 3, 4096), sum8(buf + 3, 4096));
+    memset(longest, 'n', 55);
+    longest[55] = '\0';
+    for (i = 0; i < n; i++) {
+        add_blob_file(names[i], 8);
+        cmd_alloc(names[i], 8, 1);
     }
+    add_blob_file(longest, 8);
+    cmd_alloc(longest, 8, 1);
+    // Backwards, so the blob found last is never the one named.
+    cmd_pointer(longest, longest, 0, 8);
+    for (i = n - 1; i >= 0; i--) {
+        cmd_pointer(names[i], names[i], 0, 8);
+        cmd_cksum(names[i], 7, 0, 8);
+    }
+    cmd_pointer("abcdefghi", "a", 0, 8);
+    cmd_pointer("a", "abcdefghi", 0, 8);
+    cmd_cksum("abcdefghi", 0, 0, 8);
+    assert_int_equal(run(true), (n + 1) + 1 + 2 * n);
+    assert_int_equal(stub_log_count(), 3);
+    assert_true(stub_log_has("loader: cmd 26 add_pointer abcdefghi: not"
+                             " allocated"));
+    assert_true(stub_log_has("loader: cmd 27 add_pointer a: src abcdefghi"
+                             " not allocated"));
+    assert_string_equal(stub_log_last(), "loader: cmd 28 add_checksum"
+                        " abcdefghi: not allocated");
+    for (i = 0; i < n; i++)
+        base[i] = addr(blob(names[i]));
+    base[n] = addr(blob(longest));
+    for (i = 0; i < n; i++) {
+        u8 *b = blob(names[i]);
+        u64 old = get_le(fakefw_file_data(names[i]), 8);
+
+        // Its own address added, then the checksum in byte 7.
+        assert_int_equal(get_le(b, 7), (old + base[i]) & 0xffffffffffffffull);
+        assert_int_equal(sum8(b, 8), 0);
+    }
+    assert_int_equal(get_le(blob(longest), 8),
+                     get_le(fakefw_file_data(longest), 8) + base[n]);
+}
+
+// Fields with other bytes after their NUL (QEMU zero-fills, a script
+// need not): the fast match misses them, the checks still find the blob.
+static void
+test_names_not_zero_filled(void **state)
+{
+    u8 *e;
+
+    (void)state;
+    add_blob_file("etc/acpi/tables", 16);
+    add_blob_file("etc/x", 8);
+    fakefw_add_file("etc/addr", NULL, 8);
+    fakefw_set_dma(true);
+    e = cmd_alloc("etc/acpi/tables", 8, 1);
+    memset(e + 4 + 16, 0xaa, 56 - 16);
+    e = cmd_alloc("etc/x", 8, 1);
+    memset(e + 4 + 6, 'y', 56 - 6 - 1);
+    e = cmd_pointer("etc/acpi/tables", "etc/x", 0, 8);
+    memset(e + 4 + 16, 'd', 56 - 16);
+    memset(e + 60 + 6, 's', 56 - 6);
+    e = cmd_cksum("etc/x", 7, 0, 8);
+    memset(e + 4 + 6, 0xff, 56 - 6);
+    e = cmd_wrptr("etc/addr", "etc/acpi/tables", 0, 4, 8);
+    memset(e + 4 + 9, 'd', 56 - 9);
+    memset(e + 60 + 16, 's', 56 - 16);
+    // Garbage after the NUL of a name that is no blob: still "not
+    // allocated", not a match of some blob.
+    e = cmd_cksum("etc/acpi/tab", 0, 0, 1);
+    memset(e + 4 + 13, 0, 56 - 13);
+    memcpy(e + 4 + 13, "les", 3);
+    assert_int_equal(run(true), 5);
+    assert_int_equal(stub_log_count(), 1);
+    assert_string_equal(stub_log_last(), "loader: cmd 5 add_checksum"
+                        " etc/acpi/tab: not allocated");
+    assert_int_equal(get_le(blob("etc/acpi/tables"), 8),
+                     get_le(fakefw_file_data("etc/acpi/tables"), 8)
+                     + addr(blob("etc/x")));
+    assert_int_equal(sum8(blob("etc/x"), 8), 0);
+    assert_int_equal(get_le(fakefw_file_data("etc/addr"), 8),
+                     addr(blob("etc/acpi/tables")) + 4);
+}
+
+// A name that runs to the end of its field with no NUL never matches,
+// even where its first 55 bytes are a blob's name and only the field's
+// last byte differs from the zero filling.
+static void
+test_names_unterminated_near_match(void **state)
+{
+    char name[56];
+    u8 *e;
+
+    (void)state;
+    memset(name, 'n', 55);
+    name[55] = '\0';
+    add_blob_file(name, 8);
+    cmd_alloc(name, 8, 1);
+    e = cmd_pointer(name, name, 0, 8);
+    e[4 + 55] = 'x';
+    e = cmd_pointer(name, name, 0, 8);
+    e[60 + 55] = 'x';
+    e = cmd_cksum(name, 0, 0, 8);
+    e[4 + 55] = 'x';
+    assert_int_equal(run(true), 1);
+    assert_int_equal(stub_log_count(), 3);
+    assert_true(stub_log_has("loader: cmd 1 add_pointer ?: dest name not"
+                             " terminated in 56 bytes"));
+    snprintf(want, sizeof(want), "loader: cmd 2 add_pointer %s: src name"
+             " not terminated in 56 bytes", name);
+    assert_true(stub_log_has(want));
+    assert_string_equal(stub_log_last(), "loader: cmd 3 add_checksum ?:"
+                        " name not terminated in 56 bytes");
+    assert_memory_equal(blob(name), fakefw_file_data(name), 8);
+}
+
+// tableloader_holds(): ranges inside one blob, not across or past one.
+static void
+test_holds(void **state)
+{
+    const u8 *a, *b;
+
+    (void)state;
+    add_blob_file("a", 16);
+    add_blob_file("b", 64);
+    cmd_alloc("a", 8, 1);
+    cmd_alloc("b", 8, 2);
+    assert_int_equal(run(true), 2);
+    a = blob("a");
+    b = blob("b");
+    assert_true(tableloader_holds(a, 16));
+    assert_true(tableloader_holds(a + 15, 1));
+    assert_true(tableloader_holds(a + 16, 0));
+    assert_true(tableloader_holds(b + 28, 36));
+    assert_false(tableloader_holds(a, 17));
+    assert_false(tableloader_holds(a + 16, 1));
+    assert_false(tableloader_holds(a + 8, 0xfffffffc));
+    assert_false(tableloader_holds(b + 29, 36));
+    assert_false(tableloader_holds((void *)((uintptr_t)a - 1), 1));
+    assert_false(tableloader_holds((void *)((uintptr_t)b - 1), 2));
+    assert_false(tableloader_holds(NULL, 0));
+    // A new run forgets the blobs of the last one.
+    setup(NULL);
+    assert_int_equal(run(true), 0);
+    assert_false(tableloader_holds(a, 1));
 }
 
 int
@@ -1105,13 +1241,16 @@ main(void)
         T(test_pointer_fits_exactly),
         T(test_checksum_math),
         T(test_checksum_bad),
-        T(test_checksum_word_sum),
         T(test_wrptr_sizes_and_offsets),
         T(test_wrptr_no_dma),
         T(test_wrptr_write_fails),
         T(test_wrptr_records_overflow),
         T(test_wrptr_stash_disabled),
         T(test_one_line_per_bad_command),
+        T(test_names_every_length),
+        T(test_names_not_zero_filled),
+        T(test_names_unterminated_near_match),
+        T(test_holds),
 #undef T
     };
 
