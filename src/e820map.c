@@ -9,7 +9,6 @@
 // of one type that would add up to that stay two entries.
 #include "e820map.h" // struct e820_map
 #include "output.h" // dprintf
-#include "string.h" // memmove
 
 #define E820_1MB 0x100000ULL
 #define E820_16MB 0x1000000ULL
@@ -23,16 +22,17 @@ entry_last(const struct e820_entry *e)
     return e->start + e->size - 1;
 }
 
-// True if b starts right after a ends and the two have the same type and
-// fit in one entry together.
-static bool
-entry_can_merge(const struct e820_entry *a, const struct e820_entry *b)
+// The size of a and b as one entry, or 0 if they cannot be one: b must
+// start right after a ends and have a's type, and the two together must
+// not be all 2^64 bytes (that size wraps to 0). b lies above a, so its
+// start is not 0 and an `a` that ends at the top of the space never
+// seems to touch it.
+static u64
+merged_size(const struct e820_entry *a, const struct e820_entry *b)
 {
-    u64 a_last = entry_last(a);
-
-    if (a->type != b->type || a_last == ~0ULL || a_last + 1 != b->start)
-        return false;
-    return !(a->start == 0 && entry_last(b) == ~0ULL);
+    if (a->type != b->type || a->start + a->size != b->start)
+        return 0;
+    return b->start + b->size - a->start;
 }
 
 void
@@ -43,68 +43,76 @@ e820map_init(struct e820_map *m, struct e820_entry *storage, int max)
     m->max = storage && max > 0 ? max : 0;
 }
 
+// Appends the piece at *p to the pieces that start at `piece`, merged
+// into the one before it when they can be one entry. Returns where the
+// next piece goes.
+static struct e820_entry *
+piece_push(struct e820_entry *piece, struct e820_entry *p)
+{
+    u64 size;
+
+    if (p > piece && (size = merged_size(p - 1, p))) {
+        p[-1].size = size;
+        return p;
+    }
+    return p + 1;
+}
+
 // Makes [start, last] hold `type`, or nothing if type is 0. At most three
 // pieces replace the entries that overlap the range: what is left of the
 // first one on the left, the new range, what is left of the last one on
-// the right. The result is computed before the table is touched, so a
-// table without room stays as it was.
+// the right. They merge with each other first, left to right, then with
+// the untouched neighbours: that order decides which two entries stay
+// apart when the result would be all of the space. The result is computed
+// before the table is touched, so a table without room stays as it was.
 static int
 e820map_apply(struct e820_map *m, u64 start, u64 last, u32 type)
 {
-    struct e820_entry *e = m->entries;
-    struct e820_entry piece[3];
-    int npiece = 0, lo, hi, i, count;
+    struct e820_entry *e = m->entries, *end = e, *lo, *hi, *s;
+    struct e820_entry piece[3], *p = piece;
+    int n, shift;
+    u64 size;
 
-    // Entries lo..hi-1 are those that overlap [start, last].
-    for (lo = 0; lo < m->count && entry_last(&e[lo]) < start; lo++)
+    if (m->count) // an empty map may have no storage: NULL + 0 is not C
+        end += m->count;
+    // Entries lo..hi-1 are those that overlap [start, last]. Searched
+    // from the top: most ranges the BIOS sets lie high in the map.
+    for (hi = end; hi > e && hi[-1].start > last; hi--)
         ;
-    for (hi = lo; hi < m->count && e[hi].start <= last; hi++)
+    for (lo = hi; lo > e && entry_last(lo - 1) >= start; lo--)
         ;
     if (hi == lo && !type)
         return 0; // removing what is not there
-    if (hi > lo && e[lo].start < start) {
-        piece[npiece].start = e[lo].start;
-        piece[npiece].size = start - e[lo].start;
-        piece[npiece].type = e[lo].type;
-        npiece++;
+    if (hi > lo && lo->start < start) {
+        *p = *lo;
+        p->size = start - lo->start;
+        p++;
     }
     if (type) {
-        piece[npiece].start = start;
-        piece[npiece].size = last - start + 1;
-        piece[npiece].type = type;
-        npiece++;
+        p->start = start;
+        p->size = last - start + 1;
+        p->type = type;
+        p = piece_push(piece, p);
     }
-    if (hi > lo && entry_last(&e[hi - 1]) > last) {
-        piece[npiece].start = last + 1;
-        piece[npiece].size = entry_last(&e[hi - 1]) - last;
-        piece[npiece].type = e[hi - 1].type;
-        npiece++;
+    if (hi > lo && entry_last(hi - 1) > last) {
+        p->start = last + 1;
+        p->size = entry_last(hi - 1) - last;
+        p->type = hi[-1].type;
+        p = piece_push(piece, p);
     }
-
-    // Merge the pieces with each other and with the untouched neighbours.
-    for (i = 1; i < npiece; i++) {
-        if (!entry_can_merge(&piece[i - 1], &piece[i]))
-            continue;
-        piece[i - 1].size = entry_last(&piece[i]) - piece[i - 1].start + 1;
-        memmove(&piece[i], &piece[i + 1],
-                (npiece - i - 1) * sizeof(piece[0]));
-        npiece--;
-        i--;
-    }
-    if (npiece && lo > 0 && entry_can_merge(&e[lo - 1], &piece[0])) {
-        piece[0].size = entry_last(&piece[0]) - e[lo - 1].start + 1;
-        piece[0].start = e[lo - 1].start;
+    n = p - piece;
+    if (n && lo > e && (size = merged_size(lo - 1, piece))) {
         lo--;
+        piece[0].start = lo->start;
+        piece[0].size = size;
     }
-    if (npiece && hi < m->count
-        && entry_can_merge(&piece[npiece - 1], &e[hi])) {
-        piece[npiece - 1].size = entry_last(&e[hi])
-            - piece[npiece - 1].start + 1;
+    if (n && hi < end && (size = merged_size(p - 1, hi))) {
+        p[-1].size = size;
         hi++;
     }
 
-    count = m->count - (hi - lo) + npiece;
-    if (count > m->max) {
+    shift = n - (hi - lo);
+    if (m->count + shift > m->max) {
         if (type)
             dprintf(LOG_WARN, "e820: table full at %d entries, cannot add"
                     " start=0x%llx size=0x%llx type=%u\n",
@@ -115,9 +123,18 @@ e820map_apply(struct e820_map *m, u64 start, u64 last, u32 type)
                     m->max, start, last - start + 1);
         return -1;
     }
-    memmove(&e[lo + npiece], &e[hi], (m->count - hi) * sizeof(e[0]));
-    memmove(&e[lo], piece, npiece * sizeof(piece[0]));
-    m->count = count;
+    // Slide the entries after the range to their place an entry at a
+    // time (from the end when they move up), then put the pieces in.
+    if (shift > 0) {
+        for (s = end; s > hi; s--)
+            s[shift - 1] = s[-1];
+    } else if (shift < 0) {
+        for (s = hi; s < end; s++)
+            s[shift] = *s;
+    }
+    for (p = piece; n--; )
+        *lo++ = *p++;
+    m->count += shift;
     return 0;
 }
 
