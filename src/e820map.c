@@ -217,33 +217,31 @@ e820map_ram_total(const struct e820_map *m)
     return total;
 }
 
-static u64
-get_le(const u8 *p, int bytes)
-{
-    u64 v = 0;
-
-    while (bytes--)
-        v = (v << 8) | p[bytes];
-    return v;
-}
+// A record of etc/e820 is laid out as struct e820_entry (packed, so it
+// may sit at any address) in little-endian order, which is the order of
+// x86 and of every host the tests run on: records are read in place.
+_Static_assert(sizeof(struct e820_entry) == E820_QEMU_RECORD,
+               "etc/e820 record layout");
+_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
+               "etc/e820 records are read as host integers");
 
 int
 e820map_import_qemu(struct e820_map *m, const void *buf, u32 len)
 {
-    const u8 *p = buf;
+    const struct e820_entry *r = buf;
     u32 n, i;
     int applied = 0;
 
-    if (!p)
+    if (!r)
         len = 0;
     if (len % E820_QEMU_RECORD)
         dprintf(LOG_WARN, "e820: etc/e820 size %u not a multiple of %d,"
                 " ignoring %u trailing bytes\n", len, E820_QEMU_RECORD,
                 len % E820_QEMU_RECORD);
     n = len / E820_QEMU_RECORD;
-    for (i = 0; i < n; i++, p += E820_QEMU_RECORD) {
-        u64 start = get_le(p, 8), size = get_le(p + 8, 8);
-        u32 type = get_le(p + 16, 4);
+    for (i = 0; i < n; i++, r++) {
+        u64 start = r->start, size = r->size;
+        u32 type = r->type;
 
         if (!size) {
             dprintf(LOG_DEBUG, "e820: etc/e820 entry %u empty, skipped\n", i);
@@ -260,7 +258,8 @@ e820map_import_qemu(struct e820_map *m, const void *buf, u32 len)
                     " start=0x%llx size=0x%llx, skipped\n", i, start, size);
             continue;
         }
-        if (e820map_add(m, start, size, type) == 0)
+        // Checked as e820map_add() would: set the range directly.
+        if (e820map_apply(m, start, start + size - 1, type) == 0)
             applied++;
     }
     return applied;
