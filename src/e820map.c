@@ -185,12 +185,12 @@ e820map_ram_top_below(const struct e820_map *m, u64 limit)
 
     if (limit <= E820_1MB)
         return 0;
+    // The type first: it is one compare. 1 MiB - start wraps to more than
+    // any size when the entry starts above 1 MiB.
     for (i = 0; i < m->count; i++) {
         const struct e820_entry *e = &m->entries[i];
 
-        if (e->start > E820_1MB)
-            break;
-        if (e->type != E820_RAM || entry_last(e) < E820_1MB)
+        if (e->type != E820_RAM || E820_1MB - e->start >= e->size)
             continue;
         if (entry_last(e) >= limit - 1)
             return limit;
