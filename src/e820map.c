@@ -9,7 +9,6 @@
 // of one type that would add up to that stay two entries.
 #include "e820map.h" // struct e820_map
 #include "output.h" // dprintf
-#include "string.h" // memmove
 
 #define E820_1MB 0x100000ULL
 #define E820_16MB 0x1000000ULL
@@ -23,16 +22,17 @@ entry_last(const struct e820_entry *e)
     return e->start + e->size - 1;
 }
 
-// True if b starts right after a ends and the two have the same type and
-// fit in one entry together.
-static bool
-entry_can_merge(const struct e820_entry *a, const struct e820_entry *b)
+// The size of a and b as one entry, or 0 if they cannot be one: b must
+// start right after a ends and have a's type, and the two together must
+// not be all 2^64 bytes (that size wraps to 0). b lies above a, so its
+// start is not 0 and an `a` that ends at the top of the space never
+// seems to touch it.
+static u64
+merged_size(const struct e820_entry *a, const struct e820_entry *b)
 {
-    u64 a_last = entry_last(a);
-
-    if (a->type != b->type || a_last == ~0ULL || a_last + 1 != b->start)
-        return false;
-    return !(a->start == 0 && entry_last(b) == ~0ULL);
+    if (a->type != b->type || a->start + a->size != b->start)
+        return 0;
+    return b->start + b->size - a->start;
 }
 
 void
@@ -43,68 +43,76 @@ e820map_init(struct e820_map *m, struct e820_entry *storage, int max)
     m->max = storage && max > 0 ? max : 0;
 }
 
+// Appends the piece at *p to the pieces that start at `piece`, merged
+// into the one before it when they can be one entry. Returns where the
+// next piece goes.
+static struct e820_entry *
+piece_push(struct e820_entry *piece, struct e820_entry *p)
+{
+    u64 size;
+
+    if (p > piece && (size = merged_size(p - 1, p))) {
+        p[-1].size = size;
+        return p;
+    }
+    return p + 1;
+}
+
 // Makes [start, last] hold `type`, or nothing if type is 0. At most three
 // pieces replace the entries that overlap the range: what is left of the
 // first one on the left, the new range, what is left of the last one on
-// the right. The result is computed before the table is touched, so a
-// table without room stays as it was.
+// the right. They merge with each other first, left to right, then with
+// the untouched neighbours: that order decides which two entries stay
+// apart when the result would be all of the space. The result is computed
+// before the table is touched, so a table without room stays as it was.
 static int
 e820map_apply(struct e820_map *m, u64 start, u64 last, u32 type)
 {
-    struct e820_entry *e = m->entries;
-    struct e820_entry piece[3];
-    int npiece = 0, lo, hi, i, count;
+    struct e820_entry *e = m->entries, *end = e, *lo, *hi, *s;
+    struct e820_entry piece[3], *p = piece;
+    int n, shift;
+    u64 size;
 
-    // Entries lo..hi-1 are those that overlap [start, last].
-    for (lo = 0; lo < m->count && entry_last(&e[lo]) < start; lo++)
+    if (m->count) // an empty map may have no storage: NULL + 0 is not C
+        end += m->count;
+    // Entries lo..hi-1 are those that overlap [start, last]. Searched
+    // from the top: most ranges the BIOS sets lie high in the map.
+    for (hi = end; hi > e && hi[-1].start > last; hi--)
         ;
-    for (hi = lo; hi < m->count && e[hi].start <= last; hi++)
+    for (lo = hi; lo > e && entry_last(lo - 1) >= start; lo--)
         ;
     if (hi == lo && !type)
         return 0; // removing what is not there
-    if (hi > lo && e[lo].start < start) {
-        piece[npiece].start = e[lo].start;
-        piece[npiece].size = start - e[lo].start;
-        piece[npiece].type = e[lo].type;
-        npiece++;
+    if (hi > lo && lo->start < start) {
+        *p = *lo;
+        p->size = start - lo->start;
+        p++;
     }
     if (type) {
-        piece[npiece].start = start;
-        piece[npiece].size = last - start + 1;
-        piece[npiece].type = type;
-        npiece++;
+        p->start = start;
+        p->size = last - start + 1;
+        p->type = type;
+        p = piece_push(piece, p);
     }
-    if (hi > lo && entry_last(&e[hi - 1]) > last) {
-        piece[npiece].start = last + 1;
-        piece[npiece].size = entry_last(&e[hi - 1]) - last;
-        piece[npiece].type = e[hi - 1].type;
-        npiece++;
+    if (hi > lo && entry_last(hi - 1) > last) {
+        p->start = last + 1;
+        p->size = entry_last(hi - 1) - last;
+        p->type = hi[-1].type;
+        p = piece_push(piece, p);
     }
-
-    // Merge the pieces with each other and with the untouched neighbours.
-    for (i = 1; i < npiece; i++) {
-        if (!entry_can_merge(&piece[i - 1], &piece[i]))
-            continue;
-        piece[i - 1].size = entry_last(&piece[i]) - piece[i - 1].start + 1;
-        memmove(&piece[i], &piece[i + 1],
-                (npiece - i - 1) * sizeof(piece[0]));
-        npiece--;
-        i--;
-    }
-    if (npiece && lo > 0 && entry_can_merge(&e[lo - 1], &piece[0])) {
-        piece[0].size = entry_last(&piece[0]) - e[lo - 1].start + 1;
-        piece[0].start = e[lo - 1].start;
+    n = p - piece;
+    if (n && lo > e && (size = merged_size(lo - 1, piece))) {
         lo--;
+        piece[0].start = lo->start;
+        piece[0].size = size;
     }
-    if (npiece && hi < m->count
-        && entry_can_merge(&piece[npiece - 1], &e[hi])) {
-        piece[npiece - 1].size = entry_last(&e[hi])
-            - piece[npiece - 1].start + 1;
+    if (n && hi < end && (size = merged_size(p - 1, hi))) {
+        p[-1].size = size;
         hi++;
     }
 
-    count = m->count - (hi - lo) + npiece;
-    if (count > m->max) {
+    shift = n - (hi - lo);
+    if (m->count + shift > m->max) {
         if (type)
             dprintf(LOG_WARN, "e820: table full at %d entries, cannot add"
                     " start=0x%llx size=0x%llx type=%u\n",
@@ -115,9 +123,18 @@ e820map_apply(struct e820_map *m, u64 start, u64 last, u32 type)
                     m->max, start, last - start + 1);
         return -1;
     }
-    memmove(&e[lo + npiece], &e[hi], (m->count - hi) * sizeof(e[0]));
-    memmove(&e[lo], piece, npiece * sizeof(piece[0]));
-    m->count = count;
+    // Slide the entries after the range to their place an entry at a
+    // time (from the end when they move up), then put the pieces in.
+    if (shift > 0) {
+        for (s = end; s > hi; s--)
+            s[shift - 1] = s[-1];
+    } else if (shift < 0) {
+        for (s = hi; s < end; s++)
+            s[shift] = *s;
+    }
+    for (p = piece; n--; )
+        *lo++ = *p++;
+    m->count += shift;
     return 0;
 }
 
@@ -168,12 +185,12 @@ e820map_ram_top_below(const struct e820_map *m, u64 limit)
 
     if (limit <= E820_1MB)
         return 0;
+    // The type first: it is one compare. 1 MiB - start wraps to more than
+    // any size when the entry starts above 1 MiB.
     for (i = 0; i < m->count; i++) {
         const struct e820_entry *e = &m->entries[i];
 
-        if (e->start > E820_1MB)
-            break;
-        if (e->type != E820_RAM || entry_last(e) < E820_1MB)
+        if (e->type != E820_RAM || E820_1MB - e->start >= e->size)
             continue;
         if (entry_last(e) >= limit - 1)
             return limit;
@@ -200,33 +217,31 @@ e820map_ram_total(const struct e820_map *m)
     return total;
 }
 
-static u64
-get_le(const u8 *p, int bytes)
-{
-    u64 v = 0;
-
-    while (bytes--)
-        v = (v << 8) | p[bytes];
-    return v;
-}
+// A record of etc/e820 is laid out as struct e820_entry (packed, so it
+// may sit at any address) in little-endian order, which is the order of
+// x86 and of every host the tests run on: records are read in place.
+_Static_assert(sizeof(struct e820_entry) == E820_QEMU_RECORD,
+               "etc/e820 record layout");
+_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
+               "etc/e820 records are read as host integers");
 
 int
 e820map_import_qemu(struct e820_map *m, const void *buf, u32 len)
 {
-    const u8 *p = buf;
+    const struct e820_entry *r = buf;
     u32 n, i;
     int applied = 0;
 
-    if (!p)
+    if (!r)
         len = 0;
     if (len % E820_QEMU_RECORD)
         dprintf(LOG_WARN, "e820: etc/e820 size %u not a multiple of %d,"
                 " ignoring %u trailing bytes\n", len, E820_QEMU_RECORD,
                 len % E820_QEMU_RECORD);
     n = len / E820_QEMU_RECORD;
-    for (i = 0; i < n; i++, p += E820_QEMU_RECORD) {
-        u64 start = get_le(p, 8), size = get_le(p + 8, 8);
-        u32 type = get_le(p + 16, 4);
+    for (i = 0; i < n; i++, r++) {
+        u64 start = r->start, size = r->size;
+        u32 type = r->type;
 
         if (!size) {
             dprintf(LOG_DEBUG, "e820: etc/e820 entry %u empty, skipped\n", i);
@@ -243,7 +258,8 @@ e820map_import_qemu(struct e820_map *m, const void *buf, u32 len)
                     " start=0x%llx size=0x%llx, skipped\n", i, start, size);
             continue;
         }
-        if (e820map_add(m, start, size, type) == 0)
+        // Checked as e820map_add() would: set the range directly.
+        if (e820map_apply(m, start, start + size - 1, type) == 0)
             applied++;
     }
     return applied;

@@ -315,6 +315,28 @@ test_whole_space_stays_two_entries(void **state)
     assert_int_equal(stub_log_count(), 0);
 }
 
+// The pieces of an add merge with each other before they merge with the
+// neighbours: re-adding part of the upper half of the whole space keeps
+// the split where it was (merging from the left would move it).
+static void
+test_whole_space_split_stays_put(void **state)
+{
+    (void)state;
+    assert_int_equal(e820map_add(&map, 0, 1ULL << 63, E820_RAM), 0);
+    assert_int_equal(e820map_add(&map, 1ULL << 63, 1ULL << 63, E820_RAM),
+                     0);
+    assert_int_equal(e820map_add(&map, (1ULL << 63) + 0x1000, 0x1000,
+                                 E820_RAM), 0);
+    CHECK_MAP({ 0, 1ULL << 63, E820_RAM },
+              { 1ULL << 63, 1ULL << 63, E820_RAM });
+    // Re-adding the top of the lower half: the same.
+    assert_int_equal(e820map_add(&map, (1ULL << 63) - 0x1000, 0x1000,
+                                 E820_RAM), 0);
+    CHECK_MAP({ 0, 1ULL << 63, E820_RAM },
+              { 1ULL << 63, 1ULL << 63, E820_RAM });
+    assert_int_equal(stub_log_count(), 0);
+}
+
 // Fills the table to `n` alternating entries, 1 MiB each with gaps.
 static void
 fill_table(int n)
@@ -750,6 +772,7 @@ main(void)
         T(test_add_overlap_same_type_merges),
         T(test_replace_exact_then_later_wins),
         T(test_whole_space_stays_two_entries),
+        T(test_whole_space_split_stays_put),
         T(test_full_table_add_leaves_map_unchanged),
         T(test_full_table_split_leaves_map_unchanged),
         T(test_full_table_merge_needs_no_slot),
