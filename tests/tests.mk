@@ -51,23 +51,24 @@ FUZZ_BINS := $(TEST_MODULES:%=$(FUZZ_OUT)/%-fuzz)
 UNIT_OBJS := $(TEST_MODULES:%=$(UNIT_OUT)/obj/src/%.o) \
     $(TEST_MODULES:%=$(UNIT_OUT)/obj/tests/unit/%-test.o) \
     $(UNIT_OUT)/obj/tests/unit/stubs/output.o \
+    $(UNIT_OUT)/obj/src/checksum.o \
     $(TEST_EXTRA_SRCS:%.c=$(UNIT_OUT)/obj/%.o)
 FUZZ_OBJS := $(TEST_MODULES:%=$(FUZZ_OUT)/obj/src/%.o) \
     $(TEST_MODULES:%=$(FUZZ_OUT)/obj/tests/fuzz/%-fuzz.o) \
     $(FUZZ_OUT)/obj/tests/unit/stubs/output.o \
+    $(FUZZ_OUT)/obj/src/checksum.o \
     $(TEST_EXTRA_SRCS:%.c=$(FUZZ_OUT)/obj/%.o)
 
 # Modules with a unit test but no fuzzer (builders whose only input is
 # what the firmware itself gathered).
-UNIT_ONLY_MODULES := fw/mptable fw/pirtable fw/mtrr fw/pcialloc
+UNIT_ONLY_MODULES := fw/mptable fw/pirtable fw/mtrr fw/pcialloc checksum
 UNIT_BINS += $(UNIT_ONLY_MODULES:%=$(UNIT_OUT)/%-test)
 UNIT_OBJS += $(UNIT_ONLY_MODULES:%=$(UNIT_OUT)/obj/src/%.o) \
     $(UNIT_ONLY_MODULES:%=$(UNIT_OUT)/obj/tests/unit/%-test.o)
 
 # src/string.c replaces C library functions, so its test includes it under
-# other names rather than linking it (tests/unit/string-test.c); header-only
-# modules (src/checksum.h) have nothing to link either.
-SELF_TESTS := string checksum
+# other names rather than linking it (tests/unit/string-test.c).
+SELF_TESTS := string
 UNIT_BINS += $(SELF_TESTS:%=$(UNIT_OUT)/%-test)
 UNIT_OBJS += $(SELF_TESTS:%=$(UNIT_OUT)/obj/tests/unit/%-test.o)
 
@@ -85,6 +86,7 @@ $(UNIT_OUT)/obj/%.o: %.c
 
 $(UNIT_OUT)/%-test: $(UNIT_OUT)/obj/tests/unit/%-test.o \
                     $(UNIT_OUT)/obj/src/%.o \
+                    $(UNIT_OUT)/obj/src/checksum.o \
                     $(UNIT_OUT)/obj/tests/unit/stubs/output.o
 	@echo "  HOSTLD  $@"
 	$(Q)mkdir -p $(dir $@)
@@ -103,6 +105,7 @@ $(FUZZ_OUT)/obj/%.o: %.c
 
 $(FUZZ_OUT)/%-fuzz: $(FUZZ_OUT)/obj/tests/fuzz/%-fuzz.o \
                     $(FUZZ_OUT)/obj/src/%.o \
+                    $(FUZZ_OUT)/obj/src/checksum.o \
                     $(FUZZ_OUT)/obj/tests/unit/stubs/output.o
 	@echo "  FUZZLD  $@"
 	$(Q)mkdir -p $(dir $@)

@@ -1,4 +1,4 @@
-// Unit tests for src/checksum.h (host-compiled only): checksum() must
+// Unit tests for src/checksum.c (host-compiled only): checksum() must
 // equal a plain byte-by-byte sum for every length, start alignment and
 // content.
 //
