@@ -50,7 +50,7 @@ COMMON_CFLAGS := -std=gnu11 -Os -Wall -Wextra -Werror -Wno-missing-field-initial
     -fno-delete-null-pointer-checks -fno-common -mno-sse -mno-mmx \
     -mno-80387 --param=min-pagesize=0 -iquote src -iquote $(OUT) \
     -MMD -MP
-CFLAGS32 := $(COMMON_CFLAGS) -m32 -march=i686
+CFLAGS32 := $(COMMON_CFLAGS) -m32 -march=i686 -fomit-frame-pointer -mregparm=3
 CFLAGS16 := $(COMMON_CFLAGS) -m16 -march=i386 -fno-jump-tables
 ASFLAGS := -m32 -D__ASSEMBLY__ -iquote src -iquote $(OUT) -MMD -MP
 

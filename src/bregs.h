@@ -58,9 +58,9 @@ void bregs_log_unsupported(struct bregs *r, u8 code, const char *func,
 // interrupt would (romlayout.S). stack == 0: return when the target irets,
 // with the registers it left in *regs. stack == ss << 16 | sp: jump with
 // that stack and never return.
-void call16(struct bregs *regs, u32 stack);
+ASMLINKAGE void call16(struct bregs *regs, u32 stack);
 // The same as a far call: the target returns with retf.
-void call16_far(struct bregs *regs);
+ASMLINKAGE void call16_far(struct bregs *regs);
 
 // Real-mode segment:offset (e.g. es:di from a caller) -> flat address.
 static inline void *

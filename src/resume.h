@@ -13,6 +13,6 @@
 // Record what resume needs (FACS address, replay switch) and arm it.
 void resume_prepboot(void);
 // Entered from romlayout.S instead of post_main() on an S3 wakeup.
-void NORETURN s3_resume(u64 tsc_start);
+void NORETURN ASMLINKAGE s3_resume(u64 tsc_start);
 #endif
 #endif // RESUME_H

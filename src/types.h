@@ -34,10 +34,17 @@ typedef signed long long s64;
 #define MIN(a, b) ((a) < (b) ? (a) : (b))
 #define MAX(a, b) ((a) > (b) ? (a) : (b))
 
+// 32-bit C passes arguments in registers (-mregparm=3, see docs/Build.md);
+// functions written in or called from assembler take them on the stack.
+#ifdef __i386__
+#define ASMLINKAGE __attribute__((regparm(0)))
+#else
+#define ASMLINKAGE
+#endif
 // Entry points that 16-bit assembler reaches through call32(): the mode
 // checker (scripts/checkmodes.py) lets .text16 refer only to symbols in
 // these sections.
-#define VISIBLE32 __attribute__((section(".text.visible32"), used))
+#define VISIBLE32 __attribute__((section(".text.visible32"), used)) ASMLINKAGE
 
 #endif // !__ASSEMBLY__
 #endif // TYPES_H
