@@ -19,7 +19,7 @@
 // that chipset_setup() maps at RCBA: 16 KiB.
 #define ICH9_RCRB_SIZE (16 * 1024)
 
-static struct e820_entry MemMapEntries[E820_MAX_ENTRIES];
+static struct e820_entry MemMapEntries[E820_MAX_ENTRIES] NOINIT; // MemMap.count used
 struct e820_map MemMap;
 static u32 LowRamEnd;
 

@@ -69,7 +69,7 @@ struct cmd {
                       (c)->name, (c)->file, ##__VA_ARGS__)              \
       : (void)0), -1)
 
-static struct tableloader_file Files[TABLELOADER_MAX_FILES];
+static struct tableloader_file Files[TABLELOADER_MAX_FILES] NOINIT; // FileCount used
 static int FileCount;
 // Per blob, the 32-bit words that hold its name and NUL; the blob found
 // last (below FileCount once a blob exists).
