@@ -31,7 +31,8 @@ struct smp_msr {
     u32 index, lo, hi;
 } PACKED;
 _Static_assert(sizeof(struct smp_msr) == SMP_MSR_SIZE, "smp_msr layout");
-struct smp_msr SmpMsrs[SMP_MAX_MSRS] __attribute__((section(".data.resume")));
+// Read only up to SmpMsrCount; NOINIT survives a resume untouched.
+struct smp_msr SmpMsrs[SMP_MAX_MSRS] NOINIT;
 u32 SmpMsrCount __attribute__((section(".data.resume")));
 u32 SmpExpected __attribute__((section(".data.resume")));
 

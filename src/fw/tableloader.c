@@ -80,8 +80,9 @@ static bool StashS3, WpOverflow;
 // Kept for S3 resume, which replays them into fw_cfg. (S3 off is
 // tableloader_run(false), not a zero-sized table.)
 _Static_assert(CONFIG_S3_WRITE_POINTERS >= 1, "CONFIG_S3_WRITE_POINTERS");
-static struct tableloader_wp WpRecords[CONFIG_S3_WRITE_POINTERS]
-    __attribute__((section(".data.resume")));
+// The records are read only up to WpCount; the reset path neither clears
+// nor copies NOINIT buffers, so they survive a resume as the count does.
+static struct tableloader_wp WpRecords[CONFIG_S3_WRITE_POINTERS] NOINIT;
 static int WpCount __attribute__((section(".data.resume")));
 
 // The address the guest sees for p. In firmware pointers are 32 bits; in
