@@ -60,17 +60,19 @@ pirtable_write(void *buf, const struct pir_input *in)
 {
     struct pir_header *hdr = buf;
     struct pir_entry *e = (struct pir_entry *)(hdr + 1);
+    const struct pir_slot *slot = in->slots;
+    u16 bitmap = in->irq_bitmap;
     u32 size;
     int s, pin;
 
-    for (s = 0; s < in->slot_count; s++, e++) {
-        const struct pir_slot *slot = &in->slots[s];
-
+    for (s = 0; s < in->slot_count; s++, slot++, e++) {
         e->bus = slot->bus;
         e->devfn = slot->dev << 3;
         for (pin = 0; pin < PCI_PINS; pin++) {
-            e->pins[pin].link = slot->link[pin];
-            e->pins[pin].irq_bitmap = slot->link[pin] ? in->irq_bitmap : 0;
+            u8 link = slot->link[pin];
+
+            e->pins[pin].link = link;
+            e->pins[pin].irq_bitmap = link ? bitmap : 0;
         }
         e->slot = slot->slot_number;
         e->reserved = 0;
