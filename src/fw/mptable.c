@@ -4,12 +4,12 @@
 // Copyright (C) 2026 The ReefBIOS authors
 // SPDX-License-Identifier: LGPL-3.0-or-later
 //
-// Everything is checked before the first byte is written, so a refused
-// input leaves the buffers as they were. The check also counts what the
-// writer needs (distinct PCI sources, hence the size), so one pass over
-// the input decides and sizes the table and one more writes it. Entries
-// are stored in place through the packed layouts of std/mptable.h, so
-// the buffers need no alignment.
+// mptable_check() decides on the whole input before anything is written,
+// so a refused input leaves the buffers as they were; as it validates it
+// counts the distinct PCI sources, so the same pass yields the size the
+// caller allocates before the one write. mptable_write() stores entries
+// in place through the packed layouts of std/mptable.h, so the buffers
+// need no alignment.
 #include "checksum.h" // checksum
 #include "fw/mptable.h" // mptable_build
 #include "output.h" // dprintf
@@ -35,8 +35,8 @@ _Static_assert(sizeof(struct mp_config)
                  * sizeof(struct mp_intsrc) <= 0xffff,
                "the largest base table fits its 16-bit length");
 
-// -ffreestanding makes every memcpy/memset a call; with a constant few
-// bytes the builtins become plain stores of immediates.
+// -ffreestanding makes every memcpy/memset a call; the builtins, with a
+// constant size, expand inline (immediate stores, or one rep string op).
 #define COPY(dst, src, n) __builtin_memcpy(dst, src, n)
 #define FILL(dst, c, n) __builtin_memset(dst, c, n)
 

@@ -4,9 +4,10 @@
 // Copyright (C) 2026 The ReefBIOS authors
 // SPDX-License-Identifier: LGPL-3.0-or-later
 //
-// Everything is checked before the first byte is written, so a refused
-// input leaves the buffer as it was. Entries and header are stored in
-// place through the packed layouts of std/pirtable.h.
+// pirtable_check() decides on the whole input before anything is
+// written, so a refused input leaves the buffer as it was.
+// pirtable_write() stores entries and header in place through the
+// packed layouts of std/pirtable.h.
 #include "checksum.h" // checksum
 #include "fw/pirtable.h" // pirtable_build
 #include "output.h" // dprintf
@@ -15,8 +16,8 @@
 #define PCI_DEVS 32
 #define PCI_PINS 4
 
-// -ffreestanding makes every memcpy/memset a call; with a constant few
-// bytes the builtins become plain stores of immediates.
+// -ffreestanding makes every memcpy/memset a call; the builtins, with a
+// constant size, expand inline (immediate stores, or one rep string op).
 #define COPY(dst, src, n) __builtin_memcpy(dst, src, n)
 #define FILL(dst, c, n) __builtin_memset(dst, c, n)
 

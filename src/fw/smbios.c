@@ -15,15 +15,15 @@
 #include "malloc.h" // zone_alloc
 #include "output.h" // dprintf
 #include "std/smbios.h" // struct smbios_21_entry
-#include "string.h" // memcpy, memcmp, memmove, memset
+#include "string.h" // memcpy, memmove
 #include "version.h" // REEF_VERSION
 
 // Handles 0xff00-0xffff are reserved (DSP0134 6.1.2): never ours, and no
 // bar to ours.
 #define HANDLE_RESERVED 0xff00
 
-// -ffreestanding makes every memcpy/memset a call; with a constant few
-// bytes the builtins become plain stores of immediates.
+// -ffreestanding makes every memcpy/memset a call; the builtins, with a
+// constant size, expand inline (immediate stores, or one rep string op).
 #define COPY(dst, src, n) __builtin_memcpy(dst, src, n)
 #define FILL(dst, c, n) __builtin_memset(dst, c, n)
 
