@@ -6,38 +6,42 @@
 //
 // The builders (mptable.c, pirtable.c) are pure and refuse what they
 // cannot describe, with a log line; here we gather the facts and place
-// the results. Each table is built once in ZONE_TMP to learn whether it
-// is possible, then again at its final address.
+// the results. Each table is checked first, then its final home is
+// allocated and it is written there once: a refused table costs no
+// memory, and nothing half-written is ever where an OS looks.
 #include "fw/biostables.h" // biostables_setup
 #include "fw/chipset.h" // chipset_pci_irq
 #include "fw/fw_cfg.h" // fw_cfg_read_u32
-#include "fw/mptable.h" // mptable_build_split
+#include "fw/mptable.h" // mptable_check, mptable_write
 #include "fw/pciinit.h" // pci_all_devices, pci_devices
-#include "fw/pirtable.h" // pirtable_build
+#include "fw/pirtable.h" // pirtable_check, pirtable_write
 #include "hw/lapic.h" // ioapic_read
 #include "hw/pci.h" // pci_config_readl
 #include "malloc.h" // zone_alloc
 #include "output.h" // dprintf
 #include "smp.h" // smp_apic_ids
-#include "string.h" // memcpy
 #include "x86.h" // cpuid
 
 #define FW_CFG_IRQ0_OVERRIDE 0x8002
 #define MP_FSEG_MAX 1024 // larger configuration tables go to ZONE_HIGH
 #define PIR_LINK_IRQS ((1 << 5) | (1 << 10) | (1 << 11)) // QEMU's _PRS
+#define PIR_MAX_SLOTS 32 // one per device on bus 0
 
 static void
 mptable_setup(void)
 {
     int count = smp_cpu_count();
     const u32 *ids = smp_apic_ids();
-    struct mp_cpu *cpus = zone_alloc(ZONE_TMP, count * sizeof(*cpus), 4);
     int npci, max_bus = 0;
     const struct pci_device *devs = pci_all_devices(&npci);
-    struct mp_pci_irq *pci = zone_alloc(ZONE_TMP, npci * sizeof(*pci) + 1,
-                                        4);
-    if (!cpus || !pci)
+    // Both lists in one scratch block: the CPUs' 8-byte entries first, so
+    // the 4-byte PCI ones after them stay aligned.
+    struct mp_cpu *cpus = zone_alloc(ZONE_TMP, count * sizeof(*cpus)
+                                     + npci * sizeof(struct mp_pci_irq) + 1,
+                                     4);
+    if (!cpus)
         return;
+    struct mp_pci_irq *pci = (struct mp_pci_irq *)(cpus + count);
     u8 apic_version = lapic_read(LAPIC_VERSION);
     for (int i = 0; i < count; i++)
         cpus[i] = (struct mp_cpu){ ids[i], apic_version, i == 0 };
@@ -64,18 +68,20 @@ mptable_setup(void)
         .pci_level_irqs = chipset_pci_irq_mask(),
         .pci = pci, .pci_count = n, .max_pci_bus = max_bus,
     };
-    u32 cfg_len = mptable_size(&in) - MPTABLE_FLOAT_SIZE;
-    u8 scratch_fp[MPTABLE_FLOAT_SIZE] ALIGNED(16);
-    void *scratch = zone_alloc(ZONE_TMP, cfg_len, 16);
-    if (!scratch || !mptable_build_split(scratch_fp, 0, scratch, cfg_len,
-                                         0, &in))
+    u32 cfg_len = mptable_check(&in);
+    if (!cfg_len)
         return;
-    void *fp = zone_alloc(ZONE_FSEG, MPTABLE_FLOAT_SIZE, 16);
-    void *cfg = zone_alloc(cfg_len <= MP_FSEG_MAX ? ZONE_FSEG : ZONE_HIGH,
-                           cfg_len, 16);
+    // A small table goes right after the floating pointer, in the same
+    // block (16 + 16-aligned: where a separate allocation would put it).
+    bool in_fseg = cfg_len <= MP_FSEG_MAX;
+    u8 *cfg = in_fseg ? NULL : zone_alloc(ZONE_HIGH, cfg_len, 16);
+    u8 *fp = zone_alloc(ZONE_FSEG,
+                        MPTABLE_FLOAT_SIZE + (in_fseg ? cfg_len : 0), 16);
+    if (in_fseg && fp)
+        cfg = fp + MPTABLE_FLOAT_SIZE;
     if (!fp || !cfg)
         return;
-    mptable_build_split(fp, (u32)fp, cfg, cfg_len, (u32)cfg, &in);
+    mptable_write(fp, (u32)fp, cfg, (u32)cfg, &in);
     dprintf(LOG_INFO, "mptable: pointer at 0x%08x, table at 0x%08x size"
             " %u, %d cpus, %d pci interrupts\n", (u32)fp, (u32)cfg, cfg_len,
             count, n);
@@ -86,12 +92,9 @@ pirtable_setup(void)
 {
     int npci;
     const struct pci_device *devs = pci_devices(&npci);
-    struct pir_slot *slots = zone_alloc(ZONE_TMP,
-                                        npci * sizeof(*slots) + 1, 4);
-    if (!slots)
-        return;
+    struct pir_slot slots[PIR_MAX_SLOTS];
     int n = 0;
-    for (int i = 0; i < npci; i++) {
+    for (int i = 0; i < npci && n < PIR_MAX_SLOTS; i++) {
         u16 bdf = devs[i].bdf;
         if (bdf & 7) // one slot entry per device, from function 0
             continue;
@@ -108,14 +111,13 @@ pirtable_setup(void)
         .irq_bitmap = PIR_LINK_IRQS, .exclusive_irqs = 0,
         .slots = slots, .slot_count = n,
     };
-    u32 len = pirtable_size(&in);
-    void *scratch = zone_alloc(ZONE_TMP, len, 16);
-    if (!scratch || !pirtable_build(scratch, len, &in))
+    u32 len = pirtable_check(&in);
+    if (!len)
         return;
     void *pir = zone_alloc(ZONE_FSEG, len, 16);
     if (!pir)
         return;
-    memcpy(pir, scratch, len);
+    pirtable_write(pir, &in);
     dprintf(LOG_INFO, "pirtable: $PIR at 0x%08x size %u, %d slots\n",
             (u32)pir, len, n);
 }

@@ -4,14 +4,16 @@
 // Copyright (C) 2026 The ReefBIOS authors
 // SPDX-License-Identifier: LGPL-3.0-or-later
 //
-// Everything is checked before the first byte is written, so a refused
-// input leaves the buffers as they were. Entries are assembled in local
-// structs and copied out, so the buffers need no alignment.
+// mptable_check() decides on the whole input before anything is written,
+// so a refused input leaves the buffers as they were; as it validates it
+// counts the distinct PCI sources, so the same pass yields the size the
+// caller allocates before the one write. mptable_write() stores entries
+// in place through the packed layouts of std/mptable.h, so the buffers
+// need no alignment.
 #include "checksum.h" // checksum
 #include "fw/mptable.h" // mptable_build
 #include "output.h" // dprintf
 #include "std/mptable.h" // struct mp_config
-#include "string.h" // memcpy, memset
 
 #define ISA_IRQS 16
 #define ISA_IRQ_CASCADE 2
@@ -33,6 +35,15 @@ _Static_assert(sizeof(struct mp_config)
                  * sizeof(struct mp_intsrc) <= 0xffff,
                "the largest base table fits its 16-bit length");
 
+// -ffreestanding makes every memcpy/memset a call; the builtins, with a
+// constant size, expand inline (immediate stores, or one rep string op).
+#define COPY(dst, src, n) __builtin_memcpy(dst, src, n)
+#define FILL(dst, c, n) __builtin_memset(dst, c, n)
+
+_Static_assert(sizeof(MPTABLE_OEM_ID) - 1 <= 8, "OEM id fits 8 bytes");
+_Static_assert(sizeof(MPTABLE_PRODUCT_ID) - 1 <= 12,
+               "product id fits 12 bytes");
+
 // n limited to 0..max, so size arithmetic on any input stays in range.
 static u32
 clamp_count(int n, u32 max)
@@ -44,25 +55,26 @@ clamp_count(int n, u32 max)
     return n;
 }
 
+// The configuration table's base part, header and entries, for `cpus`
+// processors, `buses` buses (PCI and ISA) and `pci` distinct PCI sources.
 static u32
-bus_count(const struct mp_input *in)
+config_size(u32 cpus, u32 buses, u32 pci)
 {
-    // PCI buses 0..max_pci_bus, then the ISA bus.
-    if (in->max_pci_bus < 0)
-        return 1;
-    return clamp_count(in->max_pci_bus, MAX_PCI_BUS) + 2;
+    return sizeof(struct mp_config) + cpus * sizeof(struct mp_processor)
+        + buses * sizeof(struct mp_bus) + sizeof(struct mp_ioapic)
+        + (ISA_ENTRIES + pci + LINT_ENTRIES) * sizeof(struct mp_intsrc);
 }
 
 // True if an earlier PCI interrupt has the same source as pci[i] (another
 // function of the device on the same pin): the wire is listed once.
 static bool
-pci_repeats(const struct mp_input *in, int i, int *first)
+pci_repeats(const struct mp_pci_irq *pci, int i, int *first)
 {
-    const struct mp_pci_irq *p = &in->pci[i];
+    const struct mp_pci_irq *p = &pci[i];
     int j;
 
     for (j = 0; j < i; j++) {
-        const struct mp_pci_irq *q = &in->pci[j];
+        const struct mp_pci_irq *q = &pci[j];
 
         if (q->bus == p->bus && q->dev == p->dev && q->pin == p->pin) {
             if (first)
@@ -73,45 +85,23 @@ pci_repeats(const struct mp_input *in, int i, int *first)
     return false;
 }
 
-// I/O interrupt entries for PCI: one per distinct source.
-static u32
-pci_entries(const struct mp_input *in)
-{
-    u32 n = 0;
-    int i;
-
-    if (!in->pci || in->pci_count > MPTABLE_MAX_PCI_IRQS)
-        return clamp_count(in->pci_count, COUNT_CLAMP); // refused anyway
-    for (i = 0; i < in->pci_count; i++)
-        if (!pci_repeats(in, i, NULL))
-            n++;
-    return n;
-}
-
-static u32
-entry_count(const struct mp_input *in)
-{
-    return clamp_count(in->cpu_count, COUNT_CLAMP) + bus_count(in) + 1
-        + ISA_ENTRIES + pci_entries(in) + LINT_ENTRIES;
-}
-
-// The configuration table's base part: header and entries.
-static u32
-config_size(const struct mp_input *in)
-{
-    return sizeof(struct mp_config)
-        + clamp_count(in->cpu_count, COUNT_CLAMP)
-          * sizeof(struct mp_processor)
-        + bus_count(in) * sizeof(struct mp_bus)
-        + sizeof(struct mp_ioapic)
-        + (ISA_ENTRIES + pci_entries(in) + LINT_ENTRIES)
-          * sizeof(struct mp_intsrc);
-}
-
 u32
 mptable_size(const struct mp_input *in)
 {
-    return MPTABLE_FLOAT_SIZE + config_size(in);
+    u32 buses = 1, pci = clamp_count(in->pci_count, COUNT_CLAMP);
+    int i;
+
+    // PCI buses 0..max_pci_bus, then the ISA bus.
+    if (in->max_pci_bus >= 0)
+        buses = clamp_count(in->max_pci_bus, MAX_PCI_BUS) + 2;
+    // I/O interrupt entries for PCI: one per distinct source (a refused
+    // count or list is taken as it is).
+    if (in->pci && in->pci_count <= MPTABLE_MAX_PCI_IRQS)
+        for (i = 0; i < in->pci_count; i++)
+            if (pci_repeats(in->pci, i, NULL))
+                pci--;
+    return MPTABLE_FLOAT_SIZE
+        + config_size(clamp_count(in->cpu_count, COUNT_CLAMP), buses, pci);
 }
 
 /****************************************************************
@@ -149,10 +139,8 @@ check_cpus(const struct mp_input *in)
             return -1;
         }
         seen[id / 32] |= 1u << (id % 32);
-        if (cpu->bsp)
-            bsps++;
-        if (cpu->apic_version < APIC_VERSION_XAPIC)
-            old_apic = true;
+        bsps += cpu->bsp;
+        old_apic |= cpu->apic_version < APIC_VERSION_XAPIC;
     }
     if (bsps != 1) {
         dprintf(LOG_WARN, "mptable: %d bsps among %d cpus, need 1\n", bsps,
@@ -174,10 +162,12 @@ check_cpus(const struct mp_input *in)
     return 0;
 }
 
+// Checks the PCI part; on success returns the number of distinct PCI
+// sources (the I/O interrupt entries they take), else -1.
 static int
 check_pci(const struct mp_input *in)
 {
-    int i;
+    int i, j, distinct = 0;
 
     if (in->max_pci_bus < -1 || in->max_pci_bus > MAX_PCI_BUS) {
         dprintf(LOG_WARN, "mptable: last pci bus %d, not -1 to %d\n",
@@ -196,7 +186,6 @@ check_pci(const struct mp_input *in)
     }
     for (i = 0; i < in->pci_count; i++) {
         const struct mp_pci_irq *p = &in->pci[i];
-        int j;
 
         if (p->bus > in->max_pci_bus || p->dev >= PCI_DEVS || p->pin < 1
             || p->pin > PCI_PINS || p->irq == 0 || p->irq == ISA_IRQ_CASCADE
@@ -206,85 +195,101 @@ check_pci(const struct mp_input *in)
                     p->pin, p->irq);
             return -1;
         }
-        if (pci_repeats(in, i, &j) && in->pci[j].irq != p->irq) {
+        if (!pci_repeats(in->pci, i, &j)) {
+            distinct++;
+        } else if (in->pci[j].irq != p->irq) {
             dprintf(LOG_WARN, "mptable: pci interrupt %d (bus %u dev %u"
                     " pin %u) on irq %u, and on irq %u as %d\n", i, p->bus,
                     p->dev, p->pin, p->irq, in->pci[j].irq, j);
             return -1;
         }
     }
-    return 0;
+    return distinct;
 }
 
-static int
-check_input(const struct mp_input *in)
+u32
+mptable_check(const struct mp_input *in)
 {
-    if (check_cpus(in) || check_pci(in))
-        return -1;
-    return 0;
+    int pci;
+
+    if (check_cpus(in))
+        return 0;
+    pci = check_pci(in);
+    if (pci < 0)
+        return 0;
+    return config_size(in->cpu_count, in->max_pci_bus + 2, pci);
 }
 
 /****************************************************************
  * Writing
  ****************************************************************/
 
-static u8 *
-put(u8 *p, const void *entry, u32 size)
+static struct mp_intsrc *
+put_intsrc(struct mp_intsrc *e, u8 type, u8 irq_type, u16 flags, u8 bus,
+           u8 irq, u8 dest_apic, u8 dest_pin)
 {
-    memcpy(p, entry, size);
-    return p + size;
+    e->type = type;
+    e->irq_type = irq_type;
+    e->flags = flags;
+    e->source_bus = bus;
+    e->source_irq = irq;
+    e->dest_apic = dest_apic;
+    e->dest_pin = dest_pin;
+    return e + 1;
 }
 
-static u8 *
-put_intsrc(u8 *p, u8 type, u8 irq_type, u16 flags, u8 bus, u8 irq,
-           u8 dest_apic, u8 dest_pin)
+static void
+write_floating(struct mp_floating *f, u32 cfg_addr)
 {
-    struct mp_intsrc e = {
-        .type = type, .irq_type = irq_type, .flags = flags,
-        .source_bus = bus, .source_irq = irq, .dest_apic = dest_apic,
-        .dest_pin = dest_pin,
-    };
-
-    return put(p, &e, sizeof(e));
+    COPY(f->signature, MP_FLOAT_SIGNATURE, sizeof(f->signature));
+    f->physaddr = cfg_addr;
+    f->length = sizeof(*f) / 16;
+    f->spec_rev = MP_SPEC_REV_1_4;
+    f->checksum = 0;
+    f->feature1 = 0;
+    f->feature2 = 0;
+    FILL(f->feature3, 0, sizeof(f->feature3));
+    f->checksum = -checksum(f, sizeof(*f));
 }
 
-// Writes the configuration table (check_input() passed, cfg has room).
-static u32
-write_config(u8 *cfg, const struct mp_input *in)
+void
+mptable_write(void *fp, u32 fp_addr, void *cfg, u32 cfg_addr,
+              const struct mp_input *in)
 {
-    struct mp_config hdr;
-    u8 *p = cfg + sizeof(hdr);
+    struct mp_config *hdr = cfg;
+    struct mp_processor *cpu = (struct mp_processor *)(hdr + 1);
+    struct mp_bus *bus;
+    struct mp_ioapic *ioapic;
+    struct mp_intsrc *e;
     u8 isa_bus = in->max_pci_bus + 1;
-    int i;
+    u32 len;
+    int i, pci = 0;
 
-    for (i = 0; i < in->cpu_count; i++) {
-        const struct mp_cpu *cpu = &in->cpus[i];
-        struct mp_processor e = {
-            .type = MP_ENTRY_PROCESSOR, .apic_id = cpu->apic_id,
-            .apic_version = cpu->apic_version,
-            .cpu_flags = MP_CPU_EN | (cpu->bsp ? MP_CPU_BP : 0),
-            .signature = in->cpu_signature & MP_CPU_SIGNATURE_MASK,
-            .features = in->cpu_features,
-        };
-
-        p = put(p, &e, sizeof(e));
+    for (i = 0; i < in->cpu_count; i++, cpu++) {
+        cpu->type = MP_ENTRY_PROCESSOR;
+        cpu->apic_id = in->cpus[i].apic_id;
+        cpu->apic_version = in->cpus[i].apic_version;
+        cpu->cpu_flags = MP_CPU_EN | (in->cpus[i].bsp ? MP_CPU_BP : 0);
+        cpu->signature = in->cpu_signature & MP_CPU_SIGNATURE_MASK;
+        cpu->features = in->cpu_features;
+        FILL(cpu->reserved, 0, sizeof(cpu->reserved));
     }
-    for (i = 0; i <= isa_bus; i++) {
-        struct mp_bus e = { .type = MP_ENTRY_BUS, .bus_id = i };
-
-        memcpy(e.bus_type, i < isa_bus ? MP_BUS_PCI : MP_BUS_ISA,
-               sizeof(e.bus_type));
-        p = put(p, &e, sizeof(e));
+    bus = (struct mp_bus *)cpu;
+    for (i = 0; i <= isa_bus; i++, bus++) {
+        bus->type = MP_ENTRY_BUS;
+        bus->bus_id = i;
+        if (i < isa_bus)
+            COPY(bus->bus_type, MP_BUS_PCI, sizeof(bus->bus_type));
+        else
+            COPY(bus->bus_type, MP_BUS_ISA, sizeof(bus->bus_type));
     }
-    {
-        struct mp_ioapic e = {
-            .type = MP_ENTRY_IOAPIC, .apic_id = in->ioapic_id,
-            .apic_version = in->ioapic_version, .flags = MP_IOAPIC_EN,
-            .addr = in->ioapic_addr,
-        };
-
-        p = put(p, &e, sizeof(e));
-    }
+    ioapic = (struct mp_ioapic *)bus;
+    ioapic->type = MP_ENTRY_IOAPIC;
+    ioapic->apic_id = in->ioapic_id;
+    ioapic->apic_version = in->ioapic_version;
+    ioapic->flags = MP_IOAPIC_EN;
+    ioapic->addr = in->ioapic_addr;
+    e = (struct mp_intsrc *)(ioapic + 1);
     for (i = 0; i < ISA_IRQS; i++) {
         u16 flags = MP_IRQ_POLARITY_HIGH | MP_IRQ_TRIGGER_EDGE;
         u8 pin = i;
@@ -295,101 +300,57 @@ write_config(u8 *cfg, const struct mp_input *in)
             pin = 2;
         if (in->pci_level_irqs & (1u << i))
             flags = MP_IRQ_POLARITY_LOW | MP_IRQ_TRIGGER_LEVEL;
-        p = put_intsrc(p, MP_ENTRY_IOINT, MP_INT_INT, flags, isa_bus, i,
+        e = put_intsrc(e, MP_ENTRY_IOINT, MP_INT_INT, flags, isa_bus, i,
                        in->ioapic_id, pin);
     }
     for (i = 0; i < in->pci_count; i++) {
-        const struct mp_pci_irq *pci = &in->pci[i];
+        const struct mp_pci_irq *p = &in->pci[i];
 
-        if (pci_repeats(in, i, NULL))
+        if (pci_repeats(in->pci, i, NULL))
             continue;
-        p = put_intsrc(p, MP_ENTRY_IOINT, MP_INT_INT,
-                       MP_IRQ_POLARITY_LOW | MP_IRQ_TRIGGER_LEVEL, pci->bus,
-                       pci->dev << 2 | (pci->pin - 1), in->ioapic_id,
-                       pci->irq);
+        e = put_intsrc(e, MP_ENTRY_IOINT, MP_INT_INT,
+                       MP_IRQ_POLARITY_LOW | MP_IRQ_TRIGGER_LEVEL, p->bus,
+                       p->dev << 2 | (p->pin - 1), in->ioapic_id, p->irq);
+        pci++;
     }
-    p = put_intsrc(p, MP_ENTRY_LINT, MP_INT_EXTINT, 0, isa_bus, 0,
+    e = put_intsrc(e, MP_ENTRY_LINT, MP_INT_EXTINT, 0, isa_bus, 0,
                    APIC_ID_ALL, 0);
-    p = put_intsrc(p, MP_ENTRY_LINT, MP_INT_NMI, 0, isa_bus, 0,
+    e = put_intsrc(e, MP_ENTRY_LINT, MP_INT_NMI, 0, isa_bus, 0,
                    APIC_ID_ALL, 1);
 
-    memset(&hdr, 0, sizeof(hdr));
-    memcpy(hdr.signature, MP_CONFIG_SIGNATURE, sizeof(hdr.signature));
-    hdr.base_length = p - cfg;
-    hdr.spec_rev = MP_SPEC_REV_1_4;
-    memset(hdr.oem_id, ' ', sizeof(hdr.oem_id));
-    memcpy(hdr.oem_id, MPTABLE_OEM_ID, sizeof(MPTABLE_OEM_ID) - 1);
-    memset(hdr.product_id, ' ', sizeof(hdr.product_id));
-    memcpy(hdr.product_id, MPTABLE_PRODUCT_ID,
-           sizeof(MPTABLE_PRODUCT_ID) - 1);
-    hdr.entry_count = entry_count(in);
-    hdr.lapic_addr = MPTABLE_LAPIC_ADDR;
-    put(cfg, &hdr, sizeof(hdr));
-    cfg[offsetof(struct mp_config, checksum)] = -checksum(cfg, p - cfg);
-    return p - cfg;
-}
-
-static void
-write_floating(u8 *fp, u32 cfg_addr)
-{
-    struct mp_floating f;
-
-    memset(&f, 0, sizeof(f));
-    memcpy(f.signature, MP_FLOAT_SIGNATURE, sizeof(f.signature));
-    f.physaddr = cfg_addr;
-    f.length = sizeof(f) / 16;
-    f.spec_rev = MP_SPEC_REV_1_4;
-    f.checksum = -checksum(&f, sizeof(f));
-    put(fp, &f, sizeof(f));
-}
-
-// Checks the placement, then writes both parts (check_input() passed).
-static int
-write_tables(u8 *fp, u32 fp_addr, u8 *cfg, u32 cfg_len, u32 cfg_addr,
-             const struct mp_input *in)
-{
-    u32 size = config_size(in);
-
-    if (fp_addr % 16) {
-        dprintf(LOG_WARN, "mptable: floating pointer at 0x%08x, not 16-byte"
-                " aligned\n", fp_addr);
-        return 0;
-    }
-    if (cfg_len < size) {
-        dprintf(LOG_WARN, "mptable: room for %u bytes, table needs %u\n",
-                cfg_len, size);
-        return 0;
-    }
-    if (cfg_addr > 0xffffffff - size + 1) {
-        dprintf(LOG_WARN, "mptable: table of %u bytes at 0x%08x crosses"
-                " 4 GiB\n", size, cfg_addr);
-        return 0;
-    }
-    size = write_config(cfg, in);
+    len = (u8 *)e - (u8 *)hdr;
+    COPY(hdr->signature, MP_CONFIG_SIGNATURE, sizeof(hdr->signature));
+    hdr->base_length = len;
+    hdr->spec_rev = MP_SPEC_REV_1_4;
+    hdr->checksum = 0;
+    FILL(hdr->oem_id, ' ', sizeof(hdr->oem_id));
+    COPY(hdr->oem_id, MPTABLE_OEM_ID, sizeof(MPTABLE_OEM_ID) - 1);
+    FILL(hdr->product_id, ' ', sizeof(hdr->product_id));
+    COPY(hdr->product_id, MPTABLE_PRODUCT_ID,
+         sizeof(MPTABLE_PRODUCT_ID) - 1);
+    hdr->oem_table = 0;
+    hdr->oem_table_size = 0;
+    hdr->entry_count = in->cpu_count + isa_bus + 1 + 1 + ISA_ENTRIES + pci
+        + LINT_ENTRIES;
+    hdr->lapic_addr = MPTABLE_LAPIC_ADDR;
+    hdr->ext_length = 0;
+    hdr->ext_checksum = 0;
+    hdr->reserved = 0;
+    hdr->checksum = -checksum(hdr, len);
     write_floating(fp, cfg_addr);
-    dprintf(LOG_DEBUG, "mptable: %d cpus, %u buses, %u pci interrupts, %u"
+    dprintf(LOG_DEBUG, "mptable: %d cpus, %u buses, %d pci interrupts, %u"
             " bytes at 0x%08x, floating pointer at 0x%08x\n", in->cpu_count,
-            bus_count(in), pci_entries(in), size, cfg_addr, fp_addr);
-    return size;
-}
-
-int
-mptable_build_split(void *fp, u32 fp_addr, void *cfg, u32 cfg_len,
-                    u32 cfg_addr, const struct mp_input *in)
-{
-    if (check_input(in))
-        return 0;
-    return write_tables(fp, fp_addr, cfg, cfg_len, cfg_addr, in);
+            isa_bus + 1, pci, len, cfg_addr, fp_addr);
 }
 
 int
 mptable_build(void *buf, u32 len, u32 buf_addr, const struct mp_input *in)
 {
-    u32 size;
+    u32 size = mptable_check(in);
 
-    if (check_input(in))
+    if (!size)
         return 0;
-    size = mptable_size(in);
+    size += MPTABLE_FLOAT_SIZE;
     if (len < size) {
         dprintf(LOG_WARN, "mptable: room for %u bytes, table needs %u\n",
                 len, size);
@@ -400,9 +361,12 @@ mptable_build(void *buf, u32 len, u32 buf_addr, const struct mp_input *in)
                 " 4 GiB\n", size, buf_addr);
         return 0;
     }
-    if (!write_tables(buf, buf_addr, (u8 *)buf + MPTABLE_FLOAT_SIZE,
-                      len - MPTABLE_FLOAT_SIZE, buf_addr + MPTABLE_FLOAT_SIZE,
-                      in))
+    if (buf_addr % 16) {
+        dprintf(LOG_WARN, "mptable: floating pointer at 0x%08x, not 16-byte"
+                " aligned\n", buf_addr);
         return 0;
+    }
+    mptable_write(buf, buf_addr, (u8 *)buf + MPTABLE_FLOAT_SIZE,
+                  buf_addr + MPTABLE_FLOAT_SIZE, in);
     return size;
 }

@@ -32,8 +32,9 @@
 //   conforming.
 // No OEM table and no extended entries (length and checksum 0).
 //
-// The builders refuse, with one LOG_WARN line "mptable: ..." naming the
-// reason and the values and without writing anything, when:
+// mptable_check() and mptable_build() refuse, with one LOG_WARN line
+// "mptable: ..." naming the reason and the values and without writing
+// anything, when:
 // - cpus is NULL, cpu_count is not 1..255, a CPU's APIC ID is above 254
 //   (the entries hold 8 bits, and 0xff is the local interrupt entries'
 //   "every local APIC"; the MP spec has no x2APIC entries), two CPUs share
@@ -51,8 +52,8 @@
 //   a PCI interrupt has bus > max_pci_bus, dev > 31, pin not 1..4, or irq
 //   0 (the timer), 2 (the cascade) or above 15; or a (bus, dev, pin)
 //   repeats with another irq;
-// - the floating pointer's address is not 16-byte aligned, a buffer is
-//   too small, or the table would cross 4 GiB.
+// - (mptable_build() only) the floating pointer's address is not 16-byte
+//   aligned, the buffer is too small, or the table would cross 4 GiB.
 // The caller decides what a refusal means (normally: no MP table, the
 // OS uses ACPI).
 #ifndef FW_MPTABLE_H
@@ -96,27 +97,35 @@ struct mp_input {
 };
 
 // Bytes mptable_build() writes for `in`: the floating pointer plus the
-// configuration table. No checks and no log: for an input the builders
-// refuse the value is finite but meaningless. The configuration table
-// alone is this minus MPTABLE_FLOAT_SIZE. Below 64 KiB for any accepted
-// input; 5320 bytes for 255 CPUs, one PCI bus and no PCI interrupt.
+// configuration table. No checks and no log: for an input mptable_check()
+// refuse the value is finite but meaningless. Below 64 KiB for any
+// accepted input; 5320 bytes for 255 CPUs, one PCI bus and no PCI
+// interrupt.
 u32 mptable_size(const struct mp_input *in);
 
-// Writes the floating pointer at buf (physical address buf_addr, which
-// must be 16-byte aligned) and the configuration table right after it, at
+// Checks `in` (see above, all but the placement). Returns the bytes of
+// the configuration table alone (mptable_size(in) - MPTABLE_FLOAT_SIZE),
+// or 0 after one LOG_WARN line when the input is refused. Lets a caller
+// refuse before it allocates, then write once with mptable_write().
+u32 mptable_check(const struct mp_input *in);
+
+// Writes the floating pointer (MPTABLE_FLOAT_SIZE bytes) at fp, physical
+// fp_addr, and the configuration table at cfg, physical cfg_addr (no
+// alignment needed; an OS wants it in e820-reserved memory, e.g.
+// ZONE_HIGH, or in the F-segment). Checks nothing: `in` must be one
+// mptable_check() accepted, cfg must have room for the size it returned,
+// fp_addr must be 16-byte aligned and the table must end at or below
+// 4 GiB.
+void mptable_write(void *fp, u32 fp_addr, void *cfg, u32 cfg_addr,
+                   const struct mp_input *in);
+
+// mptable_check(), then the placement checks, then mptable_write() with
+// the floating pointer at buf (physical address buf_addr, which must be
+// 16-byte aligned) and the configuration table right after it, at
 // buf_addr + 16. Returns the bytes written (mptable_size(in)), or 0 after
 // one LOG_WARN line when the input is refused (see above) or len is too
 // small; nothing is written then, and never anything past len.
 int mptable_build(void *buf, u32 len, u32 buf_addr,
                   const struct mp_input *in);
-
-// The same with the two parts apart, for a configuration table too big
-// for the F-segment: the floating pointer (MPTABLE_FLOAT_SIZE bytes) at
-// fp, physical fp_addr (16-byte aligned), the configuration table at cfg
-// (cfg_len bytes of room), physical cfg_addr (no alignment needed; an OS
-// wants it in e820-reserved memory, e.g. ZONE_HIGH). Returns the bytes of
-// the configuration table written (mptable_size(in) - 16) or 0 as above.
-int mptable_build_split(void *fp, u32 fp_addr, void *cfg, u32 cfg_len,
-                        u32 cfg_addr, const struct mp_input *in);
 
 #endif // FW_MPTABLE_H

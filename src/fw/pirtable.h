@@ -18,11 +18,12 @@
 // 0, not connected), the slot number. The checksum byte makes the whole
 // table sum to zero.
 //
-// pirtable_build() refuses, with one LOG_WARN line "pirtable: ..." naming
-// the reason and the values and without writing anything, when
-// slot_count is negative or too big for the 16-bit size field (over
-// PIRTABLE_MAX_SLOTS), slots is NULL while slot_count is not 0, a slot's
-// dev is above 31, or len is below pirtable_size().
+// pirtable_check() and pirtable_build() refuse, with one LOG_WARN line
+// "pirtable: ..." naming the reason and the values and without writing
+// anything, when slot_count is negative or too big for the 16-bit size
+// field (over PIRTABLE_MAX_SLOTS), slots is NULL while slot_count is not
+// 0, a slot's dev is above 31, or (pirtable_build() only) len is below
+// pirtable_size().
 #ifndef FW_PIRTABLE_H
 #define FW_PIRTABLE_H
 
@@ -48,12 +49,23 @@ struct pir_input {
 
 // Bytes pirtable_build() writes for `in`: 32 + 16 per slot. Pure
 // arithmetic (no checks, no log); finite but meaningless for an input
-// pirtable_build() refuses.
+// pirtable_check() refuses.
 u32 pirtable_size(const struct pir_input *in);
 
-// Writes the table at buf. Returns its size, or 0 after one LOG_WARN line
-// when refused (see above); nothing is written then, and never anything
-// past len.
+// Checks `in` (see above, all but len). Returns the table's size
+// (pirtable_size(in)), or 0 after one LOG_WARN line when refused. Lets a
+// caller refuse before it allocates, then write once with
+// pirtable_write().
+u32 pirtable_check(const struct pir_input *in);
+
+// Writes the table at buf. Checks nothing: `in` must be one
+// pirtable_check() accepted and buf must have room for the size it
+// returned.
+void pirtable_write(void *buf, const struct pir_input *in);
+
+// pirtable_check(), the room check, then pirtable_write(). Returns the
+// table's size, or 0 after one LOG_WARN line when refused (see above);
+// nothing is written then, and never anything past len.
 int pirtable_build(void *buf, u32 len, const struct pir_input *in);
 
 #endif // FW_PIRTABLE_H

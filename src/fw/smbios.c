@@ -6,18 +6,36 @@
 //
 // smbios_check_tables(), smbios_check_anchor() and smbios_fix_anchor()
 // touch only the buffers they are given; smbios_setup() does the fw_cfg
-// reads and the allocations (tests replace those at link time).
+// reads and the allocations (tests replace those at link time). It walks
+// QEMU's table once, and checks the entry point once: what it changes
+// afterwards (for our type 0) keeps the checked fields consistent.
 #include "checksum.h" // checksum
 #include "fw/fw_cfg.h" // fw_cfg_find
 #include "fw/smbios.h" // smbios_setup
 #include "malloc.h" // zone_alloc
 #include "output.h" // dprintf
 #include "std/smbios.h" // struct smbios_21_entry
-#include "string.h" // memcpy, memcmp, memmove, memset
+#include "string.h" // memcpy, memmove
 #include "version.h" // REEF_VERSION
 
-// Bytes a structure needs at least: its header and an empty string-set.
-#define SMBIOS_STRUCT_MIN (sizeof(struct smbios_header) + 2)
+// Handles 0xff00-0xffff are reserved (DSP0134 6.1.2): never ours, and no
+// bar to ours.
+#define HANDLE_RESERVED 0xff00
+
+// -ffreestanding makes every memcpy/memset a call; the builtins, with a
+// constant size, expand inline (immediate stores, or one rep string op).
+#define COPY(dst, src, n) __builtin_memcpy(dst, src, n)
+#define FILL(dst, c, n) __builtin_memset(dst, c, n)
+
+// The entry points are byte buffers; their fields are read and written in
+// place, at their offsets in the layouts of std/smbios.h, through these
+// types (any alignment, may alias the bytes), not copied to and from a
+// struct.
+typedef u16 __attribute__((may_alias, aligned(1))) field16;
+typedef u32 __attribute__((may_alias, aligned(1))) field32;
+typedef u64 __attribute__((may_alias, aligned(1))) field64;
+#define EP21(a, type, f) (*(type *)((a) + offsetof(struct smbios_21_entry, f)))
+#define EP30(a, type, f) (*(type *)((a) + offsetof(struct smbios_30_entry, f)))
 
 /****************************************************************
  * Structure table
@@ -33,27 +51,53 @@ bad_structure(u32 index, u32 offset, u8 type, u8 length, const char *why)
 // Offset just past the string-set that starts at `start`, or 0 when buf
 // has no double NUL from there on. The first double NUL ends the set, the
 // way the OS walks it (Linux dmi_scan, dmidecode): two NULs when there are
-// no strings, or the NUL after the last string's own.
+// no strings, or the NUL after the last string's own. buf[len - 1] must
+// be 0 (when len is not 0), so the search for the next NUL needs no
+// bound: a pair can only end there or before.
 static u32
 strings_end(const u8 *buf, u32 len, u32 start)
 {
-    u32 p;
+    const u8 *p = buf + start, *last;
 
-    for (p = start; p + 1 < len; p++)
-        if (!buf[p] && !buf[p + 1])
-            return p + 2;
+    if (len < 2)
+        return 0;
+    last = buf + len - 1; // a NUL
+    while (p < last) {
+        if (*p)
+            while (*++p) // one compare per byte: `last` stops it
+                ;
+        if (p == last)
+            return 0;
+        if (!p[1])
+            return p + 2 - buf;
+        p += 2; // p[1] is no NUL, so no pair starts there
+    }
     return 0;
 }
 
-int
-smbios_check_tables(const u8 *buf, u32 len, u32 *count, u32 *max_struct)
+// What a walk of a structure table learns, for smbios_setup() too.
+struct walk {
+    u32 count, max_struct;
+    bool has_bios;              // a type 0, anywhere
+    bool handle0_used;
+    u32 max_handle;             // highest handle below HANDLE_RESERVED
+};
+
+// smbios_check_tables() with the outputs in *w (set only on success).
+static int
+walk_tables(const u8 *buf, u32 len, struct walk *w)
 {
-    u32 off = 0, n = 0, max = 0;
+    u32 off = 0, n = 0, max = 0, max_handle = 0, strings_len = len;
+    bool has_bios = false, handle0_used = false;
 
     if (!buf)
-        len = 0;
+        len = strings_len = 0;
+    // No double NUL ends after the last NUL: searching up to it gives the
+    // same answers, with a NUL to stop every search.
+    while (strings_len && buf[strings_len - 1])
+        strings_len--;
     while (off < len) {
-        u32 left = len - off, end, size;
+        u32 left = len - off, end, size, handle;
         u8 type, length;
 
         if (left < sizeof(struct smbios_header)) {
@@ -73,7 +117,7 @@ smbios_check_tables(const u8 *buf, u32 len, u32 *count, u32 *max_struct)
                           " end");
             return -1;
         }
-        end = strings_end(buf, len, off + length);
+        end = strings_end(buf, strings_len, off + length);
         if (!end) {
             bad_structure(n, off, type, length, "strings not ended by a"
                           " double nul");
@@ -83,16 +127,20 @@ smbios_check_tables(const u8 *buf, u32 len, u32 *count, u32 *max_struct)
         if (size > max)
             max = size;
         n++;
+        handle = buf[off + 2] | buf[off + 3] << 8;
+        if (!handle)
+            handle0_used = true;
+        else if (handle < HANDLE_RESERVED && handle > max_handle)
+            max_handle = handle;
+        if (type == SMBIOS_TYPE_BIOS)
+            has_bios = true;
         if (type == SMBIOS_TYPE_END_OF_TABLE) {
             if (end != len) {
                 dprintf(LOG_WARN, "smbios: %u bytes after the end-of-table"
                         " structure at offset %u\n", len - end, off);
                 return -1;
             }
-            if (count)
-                *count = n;
-            if (max_struct)
-                *max_struct = max;
+            *w = (struct walk){ n, max, has_bios, handle0_used, max_handle };
             return 0;
         }
         off = end;
@@ -102,32 +150,58 @@ smbios_check_tables(const u8 *buf, u32 len, u32 *count, u32 *max_struct)
     return -1;
 }
 
+int
+smbios_check_tables(const u8 *buf, u32 len, u32 *count, u32 *max_struct)
+{
+    struct walk w;
+
+    if (walk_tables(buf, len, &w))
+        return -1;
+    if (count)
+        *count = w.count;
+    if (max_struct)
+        *max_struct = w.max_struct;
+    return 0;
+}
+
 /****************************************************************
  * Entry points
  ****************************************************************/
 
+// True if the anchor string s (4 or 5 bytes, a literal) starts p: one
+// 32-bit compare, and the fifth byte.
+static bool
+is_anchor(const u8 *p, const char *s, u32 n)
+{
+    return *(const field32 *)p == *(const field32 *)s
+        && (n == 4 || p[4] == (u8)s[4]);
+}
+
 static int
 check_anchor_21(const u8 *anchor, u32 anchor_len, u32 tables_len)
 {
-    struct smbios_21_entry ep;
     u8 length_field = anchor_len > 5 ? anchor[5] : 0;
+    u8 major, minor;
+    u16 table_length;
 
-    if (anchor_len != sizeof(ep) || length_field != sizeof(ep)) {
+    if (anchor_len != SMBIOS_21_ENTRY_LEN
+        || length_field != SMBIOS_21_ENTRY_LEN) {
         dprintf(LOG_WARN, "smbios: _SM_ anchor file is %u bytes with length"
                 " field %u, want %u\n", anchor_len, length_field,
-                (u32)sizeof(ep));
+                SMBIOS_21_ENTRY_LEN);
         return -1;
     }
-    memcpy(&ep, anchor, sizeof(ep));
-    if (memcmp(ep.dmi_anchor, SMBIOS_21_DMI_ANCHOR,
-               SMBIOS_21_DMI_ANCHOR_LEN)) {
+    if (!is_anchor(anchor + SMBIOS_21_DMI_START, SMBIOS_21_DMI_ANCHOR,
+                   SMBIOS_21_DMI_ANCHOR_LEN)) {
         dprintf(LOG_WARN, "smbios: _SM_ anchor lacks the _DMI_ intermediate"
                 " anchor at 0x10\n");
         return -1;
     }
-    if (ep.major < 2 || (ep.major == 2 && ep.minor < 1)) {
+    major = EP21(anchor, const u8, major);
+    minor = EP21(anchor, const u8, minor);
+    if (major < 2 || (major == 2 && minor < 1)) {
         dprintf(LOG_WARN, "smbios: _SM_ anchor version %u.%u, want 2.1 or"
-                " later\n", ep.major, ep.minor);
+                " later\n", major, minor);
         return -1;
     }
     if (tables_len > SMBIOS_21_TABLE_MAX) {
@@ -135,9 +209,10 @@ check_anchor_21(const u8 *anchor, u32 anchor_len, u32 tables_len)
                 " anchor, max %u\n", tables_len, SMBIOS_21_TABLE_MAX);
         return -1;
     }
-    if (ep.table_length != tables_len) {
+    table_length = EP21(anchor, const field16, table_length);
+    if (table_length != tables_len) {
         dprintf(LOG_WARN, "smbios: _SM_ anchor table length %u, tables"
-                " file %u bytes\n", ep.table_length, tables_len);
+                " file %u bytes\n", table_length, tables_len);
         return -1;
     }
     return SMBIOS_EP_21;
@@ -146,24 +221,26 @@ check_anchor_21(const u8 *anchor, u32 anchor_len, u32 tables_len)
 static int
 check_anchor_30(const u8 *anchor, u32 anchor_len, u32 tables_len)
 {
-    struct smbios_30_entry ep;
     u8 length_field = anchor_len > 6 ? anchor[6] : 0;
+    u32 max_size;
 
-    if (anchor_len != sizeof(ep) || length_field != sizeof(ep)) {
+    if (anchor_len != SMBIOS_30_ENTRY_LEN
+        || length_field != SMBIOS_30_ENTRY_LEN) {
         dprintf(LOG_WARN, "smbios: _SM3_ anchor file is %u bytes with"
                 " length field %u, want %u\n", anchor_len, length_field,
-                (u32)sizeof(ep));
+                SMBIOS_30_ENTRY_LEN);
         return -1;
     }
-    memcpy(&ep, anchor, sizeof(ep));
-    if (ep.major < 3) {
+    if (EP30(anchor, const u8, major) < 3) {
         dprintf(LOG_WARN, "smbios: _SM3_ anchor version %u.%u, want 3.0 or"
-                " later\n", ep.major, ep.minor);
+                " later\n", EP30(anchor, const u8, major),
+                EP30(anchor, const u8, minor));
         return -1;
     }
-    if (ep.table_max_size < tables_len) {
+    max_size = EP30(anchor, const field32, table_max_size);
+    if (max_size < tables_len) {
         dprintf(LOG_WARN, "smbios: _SM3_ anchor table maximum size %u,"
-                " tables file %u bytes\n", ep.table_max_size, tables_len);
+                " tables file %u bytes\n", max_size, tables_len);
         return -1;
     }
     return SMBIOS_EP_30;
@@ -175,10 +252,10 @@ smbios_check_anchor(const u8 *anchor, u32 anchor_len, u32 tables_len)
     if (!anchor)
         anchor_len = 0;
     if (anchor_len >= SMBIOS_30_ANCHOR_LEN
-        && !memcmp(anchor, SMBIOS_30_ANCHOR, SMBIOS_30_ANCHOR_LEN))
+        && is_anchor(anchor, SMBIOS_30_ANCHOR, SMBIOS_30_ANCHOR_LEN))
         return check_anchor_30(anchor, anchor_len, tables_len);
     if (anchor_len >= SMBIOS_21_ANCHOR_LEN
-        && !memcmp(anchor, SMBIOS_21_ANCHOR, SMBIOS_21_ANCHOR_LEN))
+        && is_anchor(anchor, SMBIOS_21_ANCHOR, SMBIOS_21_ANCHOR_LEN))
         return check_anchor_21(anchor, anchor_len, tables_len);
     dprintf(LOG_WARN, "smbios: anchor file of %u bytes starts with neither"
             " _SM_ nor _SM3_\n", anchor_len);
@@ -188,13 +265,12 @@ smbios_check_anchor(const u8 *anchor, u32 anchor_len, u32 tables_len)
 static int
 fix_anchor_21(u8 *anchor, u64 tables_addr, u32 count, u32 max_struct)
 {
-    struct smbios_21_entry ep;
-    u8 *raw = (u8 *)&ep;
+    u16 num_structs = EP21(anchor, field16, num_structs);
+    u16 table_length = EP21(anchor, field16, table_length);
 
-    memcpy(&ep, anchor, sizeof(ep));
-    if (ep.num_structs != count) {
+    if (num_structs != count) {
         dprintf(LOG_WARN, "smbios: _SM_ anchor lists %u structures, tables"
-                " hold %u\n", ep.num_structs, count);
+                " hold %u\n", num_structs, count);
         return -1;
     }
     if (tables_addr > 0xffffffffULL) {
@@ -204,33 +280,38 @@ fix_anchor_21(u8 *anchor, u64 tables_addr, u32 count, u32 max_struct)
     }
     // A walked table holds its largest structure; only a wrong caller
     // trips this, but the field is 16 bits.
-    if (max_struct > ep.table_length) {
+    if (max_struct > table_length) {
         dprintf(LOG_WARN, "smbios: largest structure %u bytes in %u bytes"
-                " of tables\n", max_struct, ep.table_length);
+                " of tables\n", max_struct, table_length);
         return -1;
     }
-    ep.max_struct_size = max_struct;
-    ep.table_address = (u32)tables_addr;
-    ep.dmi_checksum = 0;
-    ep.dmi_checksum = -checksum(raw + SMBIOS_21_DMI_START,
-                                SMBIOS_21_DMI_LEN);
-    ep.checksum = 0;
-    ep.checksum = -checksum(raw, sizeof(ep));
-    memcpy(anchor, &ep, sizeof(ep));
+    EP21(anchor, field16, max_struct_size) = max_struct;
+    EP21(anchor, field32, table_address) = tables_addr;
+    EP21(anchor, u8, dmi_checksum) = 0;
+    EP21(anchor, u8, dmi_checksum) = -checksum(anchor + SMBIOS_21_DMI_START,
+                                               SMBIOS_21_DMI_LEN);
+    EP21(anchor, u8, checksum) = 0;
+    EP21(anchor, u8, checksum) = -checksum(anchor, SMBIOS_21_ENTRY_LEN);
     return SMBIOS_EP_21;
 }
 
 static int
 fix_anchor_30(u8 *anchor, u64 tables_addr)
 {
-    struct smbios_30_entry ep;
-
-    memcpy(&ep, anchor, sizeof(ep));
-    ep.table_address = tables_addr;
-    ep.checksum = 0;
-    ep.checksum = -checksum((const u8 *)&ep, sizeof(ep));
-    memcpy(anchor, &ep, sizeof(ep));
+    EP30(anchor, field64, table_address) = tables_addr;
+    EP30(anchor, u8, checksum) = 0;
+    EP30(anchor, u8, checksum) = -checksum(anchor, SMBIOS_30_ENTRY_LEN);
     return SMBIOS_EP_30;
+}
+
+// The fix for an entry point smbios_check_anchor() found to be `kind`.
+static int
+fix_anchor(u8 *anchor, int kind, u64 tables_addr, u32 count,
+           u32 max_struct)
+{
+    if (kind == SMBIOS_EP_21)
+        return fix_anchor_21(anchor, tables_addr, count, max_struct);
+    return fix_anchor_30(anchor, tables_addr);
 }
 
 int
@@ -239,11 +320,9 @@ smbios_fix_anchor(u8 *anchor, u32 anchor_len, u32 tables_len,
 {
     int kind = smbios_check_anchor(anchor, anchor_len, tables_len);
 
-    if (kind == SMBIOS_EP_21)
-        return fix_anchor_21(anchor, tables_addr, count, max_struct);
-    if (kind == SMBIOS_EP_30)
-        return fix_anchor_30(anchor, tables_addr);
-    return -1;
+    if (kind < 0)
+        return -1;
+    return fix_anchor(anchor, kind, tables_addr, count, max_struct);
 }
 
 /****************************************************************
@@ -271,46 +350,6 @@ _Static_assert(sizeof(REEF_VERSION) > 1, "REEF_VERSION is empty");
 _Static_assert(sizeof(REEF_BUILD_DATE) == 11,
                "REEF_BUILD_DATE is not YYYY-MM-DD");
 
-// Handles 0xff00-0xffff are reserved (DSP0134 6.1.2): never ours, and no
-// bar to ours.
-#define HANDLE_RESERVED 0xff00
-
-// Looks through QEMU's table, which smbios_check_tables() accepted, for a
-// type 0 and for a handle no structure uses. Returns 1 when it has a type
-// 0 (anywhere: a -smbios file= blob need not come first); otherwise 0
-// with *handle set, or -1 when there is no handle to take.
-static int
-scan_qemu_table(const u8 *t, u32 len, u16 *handle)
-{
-    u32 off = 0, max = 0;
-    bool zero_used = false;
-
-    while (off + SMBIOS_STRUCT_MIN <= len) {
-        u32 h = t[off + 2] | (t[off + 3] << 8);
-
-        if (t[off] == SMBIOS_TYPE_BIOS)
-            return 1;
-        if (!h)
-            zero_used = true;
-        else if (h < HANDLE_RESERVED)
-            max = MAX(max, h);
-        // The same walk as smbios_check_tables(), so the two cannot see
-        // different structures; it ends exactly at len.
-        off = strings_end(t, len, off + t[off + 1]);
-        if (!off)
-            return -1;
-    }
-    // QEMU numbers its structures type * 0x100, so handle 0 is where its
-    // own type 0 would be; a table that took 0 gets one past its highest.
-    if (!zero_used)
-        *handle = 0;
-    else if (max + 1 < HANDLE_RESERVED)
-        *handle = max + 1;
-    else
-        return -1;
-    return 0;
-}
-
 // Writes our type 0, TYPE0_LEN bytes, at t.
 static void
 write_type0(u8 *t, u16 handle)
@@ -322,7 +361,7 @@ write_type0(u8 *t, u16 handle)
     };
     u8 *s = t + TYPE0_FORMATTED;
 
-    memset(t, 0, TYPE0_FORMATTED);
+    FILL(t, 0, TYPE0_FORMATTED);
     t[0] = SMBIOS_TYPE_BIOS;
     t[1] = TYPE0_FORMATTED;
     t[2] = handle;
@@ -339,32 +378,36 @@ write_type0(u8 *t, u16 handle)
     t[0x14] = 0; // system BIOS major/minor release
     t[0x15] = 1;
     t[0x16] = t[0x17] = 0xff; // no embedded controller
-    memcpy(s, TYPE0_VENDOR, sizeof(TYPE0_VENDOR));
+    COPY(s, TYPE0_VENDOR, sizeof(TYPE0_VENDOR));
     s += sizeof(TYPE0_VENDOR);
-    memcpy(s, REEF_VERSION, sizeof(REEF_VERSION));
+    COPY(s, REEF_VERSION, sizeof(REEF_VERSION));
     s += sizeof(REEF_VERSION);
-    memcpy(s, date, TYPE0_DATE_LEN);
+    COPY(s, date, TYPE0_DATE_LEN);
     s += TYPE0_DATE_LEN;
     *s++ = 0;
     *s = 0; // ends the string-set
 }
 
-// QEMU's checked table is the *len bytes at block + TYPE0_LEN. When it has
-// no type 0 and the anchor can describe a longer table, writes ours at
-// block, in front of it, updates the lengths, counts and the anchor, and
-// returns true; otherwise leaves everything as it was.
+// QEMU's table, walked into *w, is the *len bytes at block + TYPE0_LEN.
+// When it has no type 0 and the anchor can describe a longer table,
+// writes ours at block, in front of it, updates the length, *w and the
+// anchor, and returns true; otherwise leaves everything as it was.
 static bool
-add_type0(u8 *block, u32 *len, u32 *count, u32 *max_struct, u8 *anchor,
-          int kind)
+add_type0(u8 *block, u32 *len, struct walk *w, u8 *anchor, int kind)
 {
     u16 handle;
-    int found = scan_qemu_table(block + TYPE0_LEN, *len, &handle);
 
-    if (found > 0)
+    if (w->has_bios)
         return false; // -smbios type=0 (or a blob): QEMU's stays alone
-    if (found < 0) {
+    // QEMU numbers its structures type * 0x100, so handle 0 is where its
+    // own type 0 would be; a table that took 0 gets one past its highest.
+    if (!w->handle0_used) {
+        handle = 0;
+    } else if (w->max_handle + 1 < HANDLE_RESERVED) {
+        handle = w->max_handle + 1;
+    } else {
         dprintf(LOG_WARN, "smbios: no free handle for a BIOS information"
-                " structure in %u structures\n", *count);
+                " structure in %u structures\n", w->count);
         return false;
     }
     if (kind == SMBIOS_EP_21 && *len + TYPE0_LEN > SMBIOS_21_TABLE_MAX) {
@@ -375,23 +418,17 @@ add_type0(u8 *block, u32 *len, u32 *count, u32 *max_struct, u8 *anchor,
     }
     write_type0(block, handle);
     *len += TYPE0_LEN;
-    *count += 1;
-    *max_struct = MAX(*max_struct, TYPE0_LEN);
+    w->count++;
+    w->max_struct = MAX(w->max_struct, TYPE0_LEN);
     if (kind == SMBIOS_EP_21) {
-        struct smbios_21_entry ep;
-
-        memcpy(&ep, anchor, sizeof(ep));
-        // Added to, not overwritten: smbios_fix_anchor() must still catch
-        // a QEMU anchor whose count disagrees with the walk.
-        ep.table_length += TYPE0_LEN;
-        ep.num_structs++;
-        memcpy(anchor, &ep, sizeof(ep));
+        // Added to, not overwritten: fix_anchor() must still catch a QEMU
+        // anchor whose count disagrees with the walk. The length stays
+        // within 16 bits (checked just above).
+        EP21(anchor, field16, table_length) += TYPE0_LEN;
+        EP21(anchor, field16, num_structs) += 1;
     } else {
-        struct smbios_30_entry ep;
-
-        memcpy(&ep, anchor, sizeof(ep));
-        ep.table_max_size = MAX(ep.table_max_size, *len);
-        memcpy(anchor, &ep, sizeof(ep));
+        EP30(anchor, field32, table_max_size) =
+            MAX(EP30(anchor, field32, table_max_size), *len);
     }
     return true;
 }
@@ -406,7 +443,8 @@ smbios_setup(void)
     const struct fwcfg_file *af = fw_cfg_find(SMBIOS_ANCHOR_FILE);
     const struct fwcfg_file *tf = fw_cfg_find(SMBIOS_TABLES_FILE);
     u8 anchor[SMBIOS_ANCHOR_MAX];
-    u32 count = 0, max_struct = 0, tables_addr, len;
+    struct walk w;
+    u32 tables_addr, len;
     u8 *tables, *ep;
     int kind;
 
@@ -452,16 +490,15 @@ smbios_setup(void)
         dprintf(LOG_WARN, "smbios: reading %s failed\n", SMBIOS_TABLES_FILE);
         return;
     }
-    if (smbios_check_tables(tables + TYPE0_LEN, tf->size, &count,
-                            &max_struct))
+    if (walk_tables(tables + TYPE0_LEN, tf->size, &w))
         return;
     len = tf->size;
-    if (!add_type0(tables, &len, &count, &max_struct, anchor, kind))
+    if (!add_type0(tables, &len, &w, anchor, kind))
         memmove(tables, tables + TYPE0_LEN, len);
     tables_addr = (u32)(uintptr_t)tables;
-    kind = smbios_fix_anchor(anchor, af->size, len, tables_addr, count,
-                             max_struct);
-    if (kind < 0)
+    // The anchor passed smbios_check_anchor() above, and add_type0() kept
+    // its checked fields true for the new length: no second check.
+    if (fix_anchor(anchor, kind, tables_addr, w.count, w.max_struct) < 0)
         return;
     ep = zone_alloc(ZONE_FSEG, af->size, 16);
     if (!ep) {
@@ -473,8 +510,8 @@ smbios_setup(void)
     dprintf(LOG_INFO, "smbios: %s entry point at 0x%08x, tables at 0x%08x"
             " size %u, %u structures\n",
             kind == SMBIOS_EP_30 ? "3.x" : "2.x", (u32)(uintptr_t)ep,
-            tables_addr, len, count);
+            tables_addr, len, w.count);
     dprintf(LOG_DEBUG, "smbios: version %u.%u, largest structure %u bytes\n",
             anchor[kind == SMBIOS_EP_30 ? 7 : 6],
-            anchor[kind == SMBIOS_EP_30 ? 8 : 7], max_struct);
+            anchor[kind == SMBIOS_EP_30 ? 8 : 7], w.max_struct);
 }

@@ -132,14 +132,19 @@ build_ok(const struct pir_input *in)
     u8 *buf = new_buf(size);
 
     stub_log_reset();
+    assert_int_equal(pirtable_check(in), size);
     assert_int_equal(pirtable_build(buf, size, in), size);
     assert_int_equal(stub_log_count(), 0);
     check_table(buf, in);
     return buf;
 }
 
+// pirtable_build() into len bytes gives 0 and exactly one log line
+// containing `why`, and no byte of the buffer changes; for a bad input
+// (not just a short buffer) pirtable_check() refuses the same way.
 static void
-assert_refused(const struct pir_input *in, u32 len, const char *why)
+assert_refused(const struct pir_input *in, u32 len, bool bad_input,
+               const char *why)
 {
     u8 *buf = new_buf(len);
 
@@ -150,6 +155,12 @@ assert_refused(const struct pir_input *in, u32 len, const char *why)
         fail_msg("log \"%s\" lacks \"%s\"", stub_log_last(), why);
     assert_untouched(buf, len);
     free(buf);
+    if (!bad_input)
+        return;
+    stub_log_reset();
+    assert_int_equal(pirtable_check(in), 0);
+    assert_int_equal(stub_log_count(), 1);
+    assert_true(stub_log_has(why));
 }
 
 static int
@@ -270,6 +281,44 @@ test_bigger_buffer(void **state)
     free(buf);
 }
 
+// The exact bytes of one table, pinned: PIIX3's two devices, one with
+// unconnected pins. Taken from the builder before entries were stored in
+// place; any change to the output shows here first.
+static void
+test_exact_bytes(void **state)
+{
+    static const u8 want[] = {
+        0x24, 0x50, 0x49, 0x52, 0x00, 0x01, 0x40, 0x00,
+        0x00, 0x08, 0x00, 0x00, 0x86, 0x80, 0x00, 0x70,
+        0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+        0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x4c,
+        0x00, 0x00, 0x60, 0x20, 0x0c, 0x61, 0x20, 0x0c,
+        0x62, 0x20, 0x0c, 0x63, 0x20, 0x0c, 0x00, 0x00,
+        0x00, 0x08, 0x61, 0x20, 0x0c, 0x00, 0x00, 0x00,
+        0x63, 0x20, 0x0c, 0x60, 0x20, 0x0c, 0x00, 0x00
+    };
+    struct pir_input in;
+    u8 *buf;
+
+    (void)state;
+    make_input(&in, 2);
+    slots[0].slot_number = 0;
+    slots[1].link[0] = PIIX_LINK(1);
+    slots[1].link[1] = 0;
+    slots[1].link[2] = PIIX_LINK(3);
+    slots[1].link[3] = PIIX_LINK(0);
+    in.irq_bitmap = 0x0c20;
+    assert_int_equal(pirtable_size(&in), sizeof(want));
+    buf = build_ok(&in);
+    assert_memory_equal(buf, want, sizeof(want));
+    // written alone after the check, the same bytes
+    memset(buf, FILL, sizeof(want));
+    assert_int_equal(pirtable_check(&in), sizeof(want));
+    pirtable_write(buf, &in);
+    assert_memory_equal(buf, want, sizeof(want));
+    free(buf);
+}
+
 static void
 test_max_slots(void **state)
 {
@@ -282,7 +331,7 @@ test_max_slots(void **state)
     buf = build_ok(&in);
     free(buf);
     make_input(&in, 4094);
-    assert_refused(&in, pirtable_size(&in), "pirtable: 4094 slots, can"
+    assert_refused(&in, pirtable_size(&in), true, "pirtable: 4094 slots, can"
                    " describe 0 to 4093");
 }
 
@@ -294,10 +343,10 @@ test_refuse_bad_count(void **state)
     (void)state;
     make_input(&in, 0);
     in.slot_count = -1;
-    assert_refused(&in, 64, "pirtable: -1 slots");
+    assert_refused(&in, 64, true, "pirtable: -1 slots");
     make_input(&in, 2);
     in.slots = NULL;
-    assert_refused(&in, 64, "pirtable: 2 slots without a list");
+    assert_refused(&in, 64, true, "pirtable: 2 slots without a list");
 }
 
 static void
@@ -309,7 +358,7 @@ test_refuse_bad_dev(void **state)
     make_input(&in, 3);
     slots[2].bus = 4;
     slots[2].dev = 32;
-    assert_refused(&in, pirtable_size(&in), "pirtable: slot 2 (bus 4 dev"
+    assert_refused(&in, pirtable_size(&in), true, "pirtable: slot 2 (bus 4 dev"
                    " 32) out of range");
 }
 
@@ -327,7 +376,7 @@ test_refuse_small_buffer(void **state)
 
         snprintf(why, sizeof(why), "pirtable: room for %u bytes, table"
                  " needs %u", len, size);
-        assert_refused(&in, len, why);
+        assert_refused(&in, len, false, why);
     }
     free(build_ok(&in));
 }
@@ -343,6 +392,7 @@ main(void)
         T(test_unconnected_pins),
         T(test_router_fields),
         T(test_bigger_buffer),
+        T(test_exact_bytes),
         T(test_max_slots),
         T(test_refuse_bad_count),
         T(test_refuse_bad_dev),

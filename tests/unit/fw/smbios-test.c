@@ -402,6 +402,41 @@ test_tables_bytes_after_end_of_table(void **state)
                              " structure at offset"));
 }
 
+// The string search stops at the table's last NUL (nothing after it can
+// end a set): trailing bytes without one, and a last NUL inside the
+// formatted area before the strings, both leave the set unended, with the
+// structure named; the set's own end still counts when it is the last
+// NUL.
+static void
+test_tables_no_nul_after_strings(void **state)
+{
+    static const char *const s[] = { "abc", NULL };
+
+    (void)state;
+    add_struct(11, 5, 0, s);
+    add_struct(1, 0x1b, 0x100, type1_strings);
+    // the type 1 strings run to the end without a NUL: the last NULs are
+    // in its formatted area (zeros after the header)
+    memset(tables + 10 + 0x1b, 'q', tables_len - 10 - 0x1b);
+    assert_int_equal(smbios_check_tables(tables, tables_len, NULL, NULL), -1);
+    assert_int_equal(stub_log_count(), 1);
+    assert_string_equal(stub_log_last(), "smbios: bad structure 1 at offset"
+                        " 10, type 1 length 27: strings not ended by a"
+                        " double nul");
+    // a single final NUL after the strings: still no pair
+    stub_log_reset();
+    tables[tables_len - 1] = 0;
+    assert_int_equal(smbios_check_tables(tables, tables_len, NULL, NULL), -1);
+    assert_true(stub_log_has("bad structure 1 at offset 10, type 1 length"
+                             " 27: strings not ended"));
+    // the pair exactly at the end ends the set (then no end-of-table)
+    stub_log_reset();
+    tables[tables_len - 2] = 0;
+    assert_int_equal(smbios_check_tables(tables, tables_len, NULL, NULL), -1);
+    assert_true(stub_log_has("smbios: no end-of-table structure (type 127)"
+                             " in"));
+}
+
 // Only the first bad structure is reported.
 static void
 test_tables_first_problem_only(void **state)
@@ -1427,6 +1462,7 @@ main(void)
         T(test_tables_missing_double_nul),
         T(test_tables_string_without_terminator),
         T(test_tables_bytes_after_end_of_table),
+        T(test_tables_no_nul_after_strings),
         T(test_tables_first_problem_only),
         T(test_fix_anchor21),
         T(test_fix_anchor30),
