@@ -2,6 +2,7 @@
 //
 // Copyright (C) 2026 The ReefBIOS authors
 // SPDX-License-Identifier: LGPL-3.0-or-later
+#define STRING_NO_BUILTINS // this file defines them
 #include "string.h" // memcpy
 
 void *

@@ -22,4 +22,19 @@ int strcmp(const char *a, const char *b);
 int strncmp(const char *a, const char *b, size_t n);
 char *strchr(const char *s, int c);
 
+// -ffreestanding turns off the compiler's own expansion of these: ask for
+// it where the size is a small constant, which becomes a few moves (no
+// call to translate or execute). Larger sizes call the functions above,
+// which move dwords; gcc's own expansion would move bytes. string.c,
+// which defines them, opts out.
+#define STRING_INLINE_MAX 32
+#ifndef STRING_NO_BUILTINS
+#define memcpy(dst, src, n)                                             \
+    (__builtin_constant_p(n) && (n) <= STRING_INLINE_MAX                \
+     ? __builtin_memcpy(dst, src, n) : memcpy(dst, src, n))
+#define memset(dst, c, n)                                               \
+    (__builtin_constant_p(n) && (n) <= STRING_INLINE_MAX                \
+     ? __builtin_memset(dst, c, n) : memset(dst, c, n))
+#endif
+
 #endif // STRING_H

@@ -14,6 +14,7 @@
 #include "fw/mptable.h" // mptable_build
 #include "output.h" // dprintf
 #include "std/mptable.h" // struct mp_config
+#include "string.h" // memcpy, memset
 
 #define ISA_IRQS 16
 #define ISA_IRQ_CASCADE 2
@@ -35,10 +36,6 @@ _Static_assert(sizeof(struct mp_config)
                  * sizeof(struct mp_intsrc) <= 0xffff,
                "the largest base table fits its 16-bit length");
 
-// -ffreestanding makes every memcpy/memset a call; the builtins, with a
-// constant size, expand inline (immediate stores, or one rep string op).
-#define COPY(dst, src, n) __builtin_memcpy(dst, src, n)
-#define FILL(dst, c, n) __builtin_memset(dst, c, n)
 
 _Static_assert(sizeof(MPTABLE_OEM_ID) - 1 <= 8, "OEM id fits 8 bytes");
 _Static_assert(sizeof(MPTABLE_PRODUCT_ID) - 1 <= 12,
@@ -241,14 +238,14 @@ put_intsrc(struct mp_intsrc *e, u8 type, u8 irq_type, u16 flags, u8 bus,
 static void
 write_floating(struct mp_floating *f, u32 cfg_addr)
 {
-    COPY(f->signature, MP_FLOAT_SIGNATURE, sizeof(f->signature));
+    memcpy(f->signature, MP_FLOAT_SIGNATURE, sizeof(f->signature));
     f->physaddr = cfg_addr;
     f->length = sizeof(*f) / 16;
     f->spec_rev = MP_SPEC_REV_1_4;
     f->checksum = 0;
     f->feature1 = 0;
     f->feature2 = 0;
-    FILL(f->feature3, 0, sizeof(f->feature3));
+    memset(f->feature3, 0, sizeof(f->feature3));
     f->checksum = -checksum(f, sizeof(*f));
 }
 
@@ -272,16 +269,16 @@ mptable_write(void *fp, u32 fp_addr, void *cfg, u32 cfg_addr,
         cpu->cpu_flags = MP_CPU_EN | (in->cpus[i].bsp ? MP_CPU_BP : 0);
         cpu->signature = in->cpu_signature & MP_CPU_SIGNATURE_MASK;
         cpu->features = in->cpu_features;
-        FILL(cpu->reserved, 0, sizeof(cpu->reserved));
+        memset(cpu->reserved, 0, sizeof(cpu->reserved));
     }
     bus = (struct mp_bus *)cpu;
     for (i = 0; i <= isa_bus; i++, bus++) {
         bus->type = MP_ENTRY_BUS;
         bus->bus_id = i;
         if (i < isa_bus)
-            COPY(bus->bus_type, MP_BUS_PCI, sizeof(bus->bus_type));
+            memcpy(bus->bus_type, MP_BUS_PCI, sizeof(bus->bus_type));
         else
-            COPY(bus->bus_type, MP_BUS_ISA, sizeof(bus->bus_type));
+            memcpy(bus->bus_type, MP_BUS_ISA, sizeof(bus->bus_type));
     }
     ioapic = (struct mp_ioapic *)bus;
     ioapic->type = MP_ENTRY_IOAPIC;
@@ -319,14 +316,14 @@ mptable_write(void *fp, u32 fp_addr, void *cfg, u32 cfg_addr,
                    APIC_ID_ALL, 1);
 
     len = (u8 *)e - (u8 *)hdr;
-    COPY(hdr->signature, MP_CONFIG_SIGNATURE, sizeof(hdr->signature));
+    memcpy(hdr->signature, MP_CONFIG_SIGNATURE, sizeof(hdr->signature));
     hdr->base_length = len;
     hdr->spec_rev = MP_SPEC_REV_1_4;
     hdr->checksum = 0;
-    FILL(hdr->oem_id, ' ', sizeof(hdr->oem_id));
-    COPY(hdr->oem_id, MPTABLE_OEM_ID, sizeof(MPTABLE_OEM_ID) - 1);
-    FILL(hdr->product_id, ' ', sizeof(hdr->product_id));
-    COPY(hdr->product_id, MPTABLE_PRODUCT_ID,
+    memset(hdr->oem_id, ' ', sizeof(hdr->oem_id));
+    memcpy(hdr->oem_id, MPTABLE_OEM_ID, sizeof(MPTABLE_OEM_ID) - 1);
+    memset(hdr->product_id, ' ', sizeof(hdr->product_id));
+    memcpy(hdr->product_id, MPTABLE_PRODUCT_ID,
          sizeof(MPTABLE_PRODUCT_ID) - 1);
     hdr->oem_table = 0;
     hdr->oem_table_size = 0;

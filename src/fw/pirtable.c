@@ -12,14 +12,11 @@
 #include "fw/pirtable.h" // pirtable_build
 #include "output.h" // dprintf
 #include "std/pirtable.h" // struct pir_header
+#include "string.h" // memcpy, memset
 
 #define PCI_DEVS 32
 #define PCI_PINS 4
 
-// -ffreestanding makes every memcpy/memset a call; the builtins, with a
-// constant size, expand inline (immediate stores, or one rep string op).
-#define COPY(dst, src, n) __builtin_memcpy(dst, src, n)
-#define FILL(dst, c, n) __builtin_memset(dst, c, n)
 
 u32
 pirtable_size(const struct pir_input *in)
@@ -80,7 +77,7 @@ pirtable_write(void *buf, const struct pir_input *in)
     }
     size = (u8 *)e - (u8 *)buf;
 
-    COPY(hdr->signature, PIR_SIGNATURE, sizeof(hdr->signature));
+    memcpy(hdr->signature, PIR_SIGNATURE, sizeof(hdr->signature));
     hdr->version = PIR_VERSION_1_0;
     hdr->table_size = size;
     hdr->router_bus = in->router_bus;
@@ -89,7 +86,7 @@ pirtable_write(void *buf, const struct pir_input *in)
     hdr->compatible_router = in->router_vendor
         | (u32)in->router_device << 16;
     hdr->miniport_data = 0;
-    FILL(hdr->reserved, 0, sizeof(hdr->reserved));
+    memset(hdr->reserved, 0, sizeof(hdr->reserved));
     hdr->checksum = 0;
     hdr->checksum = -checksum(hdr, size);
     dprintf(LOG_DEBUG, "pirtable: router %02x:%02x.%x %04x:%04x, %d slots,"

@@ -22,10 +22,6 @@
 // bar to ours.
 #define HANDLE_RESERVED 0xff00
 
-// -ffreestanding makes every memcpy/memset a call; the builtins, with a
-// constant size, expand inline (immediate stores, or one rep string op).
-#define COPY(dst, src, n) __builtin_memcpy(dst, src, n)
-#define FILL(dst, c, n) __builtin_memset(dst, c, n)
 
 // The entry points are byte buffers; their fields are read and written in
 // place, at their offsets in the layouts of std/smbios.h, through these
@@ -361,7 +357,7 @@ write_type0(u8 *t, u16 handle)
     };
     u8 *s = t + TYPE0_FORMATTED;
 
-    FILL(t, 0, TYPE0_FORMATTED);
+    memset(t, 0, TYPE0_FORMATTED);
     t[0] = SMBIOS_TYPE_BIOS;
     t[1] = TYPE0_FORMATTED;
     t[2] = handle;
@@ -378,11 +374,11 @@ write_type0(u8 *t, u16 handle)
     t[0x14] = 0; // system BIOS major/minor release
     t[0x15] = 1;
     t[0x16] = t[0x17] = 0xff; // no embedded controller
-    COPY(s, TYPE0_VENDOR, sizeof(TYPE0_VENDOR));
+    memcpy(s, TYPE0_VENDOR, sizeof(TYPE0_VENDOR));
     s += sizeof(TYPE0_VENDOR);
-    COPY(s, REEF_VERSION, sizeof(REEF_VERSION));
+    memcpy(s, REEF_VERSION, sizeof(REEF_VERSION));
     s += sizeof(REEF_VERSION);
-    COPY(s, date, TYPE0_DATE_LEN);
+    memcpy(s, date, TYPE0_DATE_LEN);
     s += TYPE0_DATE_LEN;
     *s++ = 0;
     *s = 0; // ends the string-set
