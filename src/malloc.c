@@ -15,6 +15,12 @@ struct zone {
 
 static struct zone Zones[ZONE_COUNT];
 extern char __fseg_pool_start[], __fseg_pool_end[]; // layout.ld
+// How far the previous boot filled the F-segment pool: its tables are
+// still there after a reset (the pool is RAM the reset path does not
+// copy), and a scanner must not find a stale "_MP_" or "$PIR" beyond the
+// new ones. Zero at power-on (QEMU's RAM starts zeroed, as does the
+// pool); anything larger than the pool is clamped.
+static u32 FsegPrevUsed NOINIT;
 
 void
 malloc_preinit(void)
@@ -25,7 +31,9 @@ malloc_preinit(void)
                                       (u32)__fseg_pool_end,
                                       (u32)__fseg_pool_start, false };
     Zones[ZONE_HIGH] = (struct zone){ "high", 0, 0, 0, true };
-    memset(__fseg_pool_start, 0, __fseg_pool_end - __fseg_pool_start);
+    memset(__fseg_pool_start, 0,
+           MIN(FsegPrevUsed, (u32)(__fseg_pool_end - __fseg_pool_start)));
+    FsegPrevUsed = 0;
 }
 
 void
@@ -51,6 +59,8 @@ zone_alloc(enum zone_id id, u32 size, u32 align)
         if (addr < z->cur || addr > z->end || size > z->end - addr)
             goto full;
         z->cur = addr + size;
+        if (id == ZONE_FSEG)
+            FsegPrevUsed = z->cur - z->start;
     }
     return (void *)addr;
 full:
