@@ -124,9 +124,10 @@ pci_find_cap(u16 bdf, u8 id, u8 pos)
 
 // QEMU's resource reservation capability on a Red Hat bridge, or 0.
 static u8
-qemu_cap(u16 bdf)
+qemu_cap(const struct pci_device *d)
 {
-    if (pci_config_readw(bdf, PCI_VENDOR_ID) != PCI_VENDOR_ID_REDHAT)
+    u16 bdf = d->bdf;
+    if ((u16)d->id != PCI_VENDOR_ID_REDHAT)
         return 0;
     u8 pos = 0;
     for (int n = 0; n < 48; n++) { // a loop guard, as in pci_find_cap
@@ -146,24 +147,27 @@ qemu_cap(u16 bdf)
  * Enumeration
  ****************************************************************/
 
-static void
+// Records a function; returns its header type register (with the
+// multi-function bit).
+static u8
 pci_add(u16 bdf, u32 id, int parent, int root)
 {
+    u8 header = pci_config_readb(bdf, PCI_HEADER_TYPE);
     if (DeviceCount == PCI_MAX_DEVICES) {
         dprintf(LOG_WARN, "pci: more than %d functions, " BDF_FMT
                 " ignored\n", PCI_MAX_DEVICES, BDF_ARGS(bdf));
-        return;
+        return header;
     }
     struct pci_device *d = &Devices[DeviceCount++];
     *d = (struct pci_device){ .bdf = bdf, .id = id, .parent = parent,
                               .root = root };
     d->class_rev = pci_config_readl(bdf, PCI_CLASS_REVISION);
-    d->header = pci_config_readb(bdf, PCI_HEADER_TYPE)
-        & PCI_HEADER_TYPE_MASK;
+    d->header = header & PCI_HEADER_TYPE_MASK;
     d->pin = pci_config_readb(bdf, PCI_INTERRUPT_PIN);
     dprintf(LOG_DEBUG, "pci: " BDF_FMT " %04x:%04x class %06x header %u\n",
             BDF_ARGS(bdf), id & 0xffff, id >> 16, d->class_rev >> 8,
             d->header);
+    return header;
 }
 
 static void pci_scan_bus(int bus, int parent, int root, int limit);
@@ -173,6 +177,8 @@ static void
 pci_bridge_buses(int i, int limit)
 {
     u16 bdf = Devices[i].bdf;
+    // Found once, for here and for pci_bridge_probe().
+    u8 cap = Devices[i].qemu_cap = qemu_cap(&Devices[i]);
     if (NextBus >= limit) {
         dprintf(LOG_WARN, "pci: " BDF_FMT ": no bus number left (last"
                 " %d), devices behind it stay hidden\n", BDF_ARGS(bdf),
@@ -185,7 +191,6 @@ pci_bridge_buses(int i, int limit)
                       | secondary << 8 | (u32)limit << 16);
     pci_scan_bus(secondary, i, Devices[i].root, limit);
     int sub = NextBus;
-    u8 cap = qemu_cap(bdf);
     if (cap) {
         u32 reserve = pci_config_readl(bdf, cap + QEMU_CAP_BUS_RES);
         if (reserve != 0xffffffff && reserve > (u32)(sub - secondary))
@@ -212,9 +217,9 @@ pci_scan_bus(int bus, int parent, int root, int limit)
                     break;
                 continue;
             }
-            pci_add(bdf, id, parent, root);
-            if (!fn && !(pci_config_readb(bdf, PCI_HEADER_TYPE)
-                         & PCI_HEADER_TYPE_MULTI))
+            // Functions 1-7 exist only on a multi-function device.
+            if (!(pci_add(bdf, id, parent, root) & PCI_HEADER_TYPE_MULTI)
+                && !fn)
                 break;
         }
     }
@@ -314,7 +319,7 @@ pci_bridge_probe(const struct pci_device *d, struct pa_bus *b)
         b->reserve[PA_MEM] = PCI_HOTPLUG_MEM;
         b->reserve[PA_PREF] = PCI_HOTPLUG_PREF;
     }
-    u8 cap = qemu_cap(bdf);
+    u8 cap = d->qemu_cap;
     if (cap) {
         u64 io = pci_config_readq(bdf, cap + QEMU_CAP_IO);
         u32 mem = pci_config_readl(bdf, cap + QEMU_CAP_MEM);
@@ -341,19 +346,17 @@ pci_bridge_probe(const struct pci_device *d, struct pa_bus *b)
             b->reserve[PA_IO], b->reserve[PA_MEM], b->reserve[PA_PREF]);
 }
 
-// Sizes the BAR at reg (or the ROM BAR), whose value was old; returns how
-// many dwords it takes. PCI 3.0, 6.2.5.1: the bits that stay zero after
-// writing ones give the size; a 64-bit BAR's upper half is the next
-// register. Decoding is off; a BAR that gets a size is programmed later
-// (or its space stays off), so only one without a size gets its old value
-// back. Every config access is a VM exit under a hypervisor: none more
-// than needed.
+// Sizes the BAR at reg (or the ROM BAR), which held old and reads val
+// after ones were written; returns how many dwords it takes. PCI 3.0,
+// 6.2.5.1: the bits that stay zero after writing ones give the size; a
+// 64-bit BAR's upper half is the next register. Decoding is off; a BAR
+// that gets a size is programmed later (or its space stays off), so only
+// one without a size gets its old value back. Every config access is a
+// VM exit under a hypervisor: none more than needed.
 static int
-pci_bar_size(u16 bdf, u32 reg, u32 old, bool rom, bool last,
+pci_bar_size(u16 bdf, u32 reg, u32 old, u32 val, bool rom, bool last,
              struct pa_res *r)
 {
-    u32 val = pci_config_writel_readl(bdf, reg,
-                                      rom ? PCI_ROM_ADDRESS_MASK : ~0U);
     u64 mask;
     int used = 1;
     r->flags = 0;
@@ -410,14 +413,16 @@ pci_bar_reg(const struct pci_device *d, int bar)
     return PCI_BASE_ADDRESS_0 + 4 * bar;
 }
 
+// Decoding stays off until pci_device_program() writes the command
+// register (or pci_assign() gives it back on failure).
 static void
 pci_size_device(int i, struct pa_tree *t)
 {
-    const struct pci_device *d = &Devices[i];
+    struct pci_device *d = &Devices[i];
     u16 bdf = d->bdf;
     int bars = d->header == PCI_HEADER_TYPE_NORMAL ? 6
         : d->header == PCI_HEADER_TYPE_BRIDGE ? 2 : 1;
-    u16 cmd = pci_config_readw(bdf, PCI_COMMAND);
+    u16 cmd = d->command = pci_config_readw(bdf, PCI_COMMAND);
     u16 decode = cmd & (PCI_COMMAND_IO | PCI_COMMAND_MEMORY);
     if (decode) // off while the BARs hold sizing patterns
         pci_config_writew(bdf, PCI_COMMAND, cmd & ~decode);
@@ -429,13 +434,16 @@ pci_size_device(int i, struct pa_tree *t)
         u32 reg = pci_bar_reg(d, bar);
         struct pa_res *r = &t->res[t->nres];
         int used = 1;
-        u32 old = pci_config_readl(bdf, reg);
-        if (bar != PCI_ROM_TAG && pci_bar_fixed(bdf, old)) {
+        bool rom = bar == PCI_ROM_TAG;
+        u32 old, val = pci_config_probel(bdf, reg, rom ? PCI_ROM_ADDRESS_MASK
+                                         : ~0U, &old);
+        if (!rom && pci_bar_fixed(bdf, old)) {
+            pci_config_writel(bdf, reg, old);
             dprintf(LOG_INFO, "pci: " BDF_FMT " bar %d io 0x%x kept\n",
                     BDF_ARGS(bdf), bar, old & PCI_BASE_ADDRESS_IO_MASK);
         } else {
-            used = pci_bar_size(bdf, reg, old, bar == PCI_ROM_TAG,
-                                bar == bars - 1, r);
+            used = pci_bar_size(bdf, reg, old, val, rom, bar == bars - 1,
+                                r);
             if (r->size) {
                 r->bus = pci_abus(d);
                 r->tag = i << 3 | bar;
@@ -444,8 +452,6 @@ pci_size_device(int i, struct pa_tree *t)
         }
         bar += used;
     }
-    if (decode)
-        pci_config_writew(bdf, PCI_COMMAND, cmd);
 }
 
 static void
@@ -590,7 +596,8 @@ pci_device_program(int i, const struct pa_tree *t, int *k)
                 on & off & PCI_COMMAND_MEMORY ? " memory" : "");
         on &= ~off;
     }
-    pci_config_modb(bdf, PCI_COMMAND, 0, on); // io, memory, master: bits 0-2
+    // io, memory, master: bits 0-2; what decoded before sizing does again.
+    pci_config_writeb(bdf, PCI_COMMAND, (u8)d->command | on);
 }
 
 static void
@@ -623,8 +630,12 @@ pci_assign(void)
     }
     pci_windows(&t);
     int skipped = pcialloc_run(&t);
-    if (skipped < 0)
+    if (skipped < 0) {
+        for (int i = 0; i < DeviceCount; i++)
+            pci_config_writew(Devices[i].bdf, PCI_COMMAND,
+                              Devices[i].command);
         return;
+    }
     for (int i = 0; i < DeviceCount; i++)
         if (Devices[i].header == PCI_HEADER_TYPE_BRIDGE)
             pci_bridge_program(&Devices[i], &t.bus[Devices[i].abus]);
