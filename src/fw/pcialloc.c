@@ -11,7 +11,9 @@
 // so every pass sizes the buses bottom-up, packs the roots into the three
 // windows and stops at the first window that overflows; one step of the
 // policy then changes the input and the pass runs again. Every step
-// removes something for good, so the loop ends.
+// removes something for good, so the loop ends. A tree of one root bus
+// alone (the usual machine) has its first pass done by shorter code,
+// place_flat(), with the same result.
 #include "fw/pcialloc.h" // pcialloc_run
 #include "output.h" // dprintf
 
@@ -185,13 +187,13 @@ win_floor(const struct pa_window *w)
     return w->reach && w->reach < w->start ? w->reach : w->start;
 }
 
-// Packs the roots' group g into window g: false when it does not fit.
+// Puts the roots' group g, packed into size bytes aligned to align, in
+// window g: false when it does not fit.
 static bool
-place(struct pa_tree *t, int g)
+place_span(struct pa_tree *t, int g, u64 size, u64 align)
 {
     const struct pa_window *w = &t->win[g];
-    u64 align, size = layout(t, -1, g, &align), base = w->start;
-    u64 floor = win_floor(w);
+    u64 base = w->start, floor = win_floor(w);
     t->used_start[g] = t->used_end[g] = base;
     if (!size)
         return true;
@@ -208,6 +210,60 @@ place(struct pa_tree *t, int g)
 placed:
     t->used_start[g] = base;
     t->used_end[g] = base + size;
+    return true;
+}
+
+// Packs the roots' group g into window g: false when it does not fit.
+static bool
+place(struct pa_tree *t, int g)
+{
+    u64 align, size = layout(t, -1, g, &align);
+    return place_span(t, g, size, align);
+}
+
+// The common case, one root bus and nothing else (no bridge, no pxb
+// root), with less code: its groups hold only resources, aligned to
+// their size, so packing largest first needs no sorted list (each size,
+// largest first, in input order), and each group alone fills its
+// window. The same result as the first pass of the general loop; false
+// when a window overflows, for the general loop to take over.
+static bool
+place_flat(struct pa_tree *t)
+{
+    struct pa_bus *bus = &t->bus[0];
+    for (int g = 0; g < PA_NTYPES; g++) {
+        u64 off = 0, prev = ~0ULL, size;
+        for (;;) {
+            size = 0; // the largest size below prev in group g
+            for (int k = 0; k < t->nres; k++) {
+                const struct pa_res *r = &t->res[k];
+                if (r->size < prev && r->size > size
+                    && res_group(t, r) == g)
+                    size = r->size;
+            }
+            if (!size)
+                break;
+            if (prev == ~0ULL)
+                bus->align[g] = size;
+            for (int k = 0; k < t->nres; k++) {
+                struct pa_res *r = &t->res[k];
+                if (r->size != size || res_group(t, r) != g)
+                    continue;
+                // Larger powers of two went first: off stays aligned.
+                r->off = off;
+                off += size;
+                if (off < size)
+                    return false; // more than 2^64 bytes
+            }
+            prev = size;
+        }
+        if (prev == ~0ULL)
+            bus->align[g] = 1;
+        bus->size[g] = off;
+        bus->off[g] = 0;
+        if (!place_span(t, g, off, bus->align[g]))
+            return false;
+    }
     return true;
 }
 
@@ -451,17 +507,22 @@ pcialloc_run(struct pa_tree *t)
         return -1;
     }
     prepare(t);
-    size_buses(t);
+    // Bus 0 is a root (tree_valid); start_high() reads only bridges'
+    // window sizes.
+    bool flat = t->nbus == 1;
+    if (!flat)
+        size_buses(t);
     start_high(t);
-    for (;;) {
+    bool placed = flat && place_flat(t);
+    while (!placed) {
         size_buses(t);
         int g = 0;
         while (g < PA_NTYPES && place(t, g))
             g++;
-        if (g == PA_NTYPES)
-            break;
-        if (!(g == PA_MEM && move_high(t)) && !skip_hopeless(t, g)
-            && !drop_reservation(t, g) && !skip_largest(t, g))
+        placed = g == PA_NTYPES;
+        if (!placed && !(g == PA_MEM && move_high(t))
+            && !skip_hopeless(t, g) && !drop_reservation(t, g)
+            && !skip_largest(t, g))
             break; // cannot happen: an empty window always fits
     }
     assign(t);
