@@ -208,20 +208,17 @@ static void
 pci_scan_bus(int bus, int parent, int root, int limit)
 {
     int first = DeviceCount;
-    for (int dev = 0; dev < 32; dev++) {
-        for (int fn = 0; fn < 8; fn++) {
-            u16 bdf = PCI_BDF(bus, dev, fn);
-            u32 id;
-            if (!pci_present(bdf, &id)) {
-                if (!fn)
-                    break;
-                continue;
-            }
-            // Functions 1-7 exist only on a multi-function device.
-            if (!(pci_add(bdf, id, parent, root) & PCI_HEADER_TYPE_MULTI)
-                && !fn)
-                break;
+    for (int bdf = PCI_BDF(bus, 0, 0), end = bdf + 256; bdf < end; bdf++) {
+        // After function 0, absent or not multi-function: next device.
+        bool fn0 = !(bdf & 7);
+        u32 id;
+        if (!pci_present(bdf, &id)) {
+            if (fn0)
+                bdf += 7;
+            continue;
         }
+        if (!(pci_add(bdf, id, parent, root) & PCI_HEADER_TYPE_MULTI) && fn0)
+            bdf += 7;
     }
     int end = DeviceCount;
     for (int i = first; i < end; i++)
@@ -426,31 +423,32 @@ pci_size_device(int i, struct pa_tree *t)
     u16 decode = cmd & (PCI_COMMAND_IO | PCI_COMMAND_MEMORY);
     if (decode) // off while the BARs hold sizing patterns
         pci_config_writew(bdf, PCI_COMMAND, cmd & ~decode);
-    for (int bar = 0; bar <= PCI_ROM_TAG; ) {
-        if (bar == bars)
+    for (int bar = 0; bar <= PCI_ROM_TAG; bar++) {
+        if (bar == bars) {
+            if (d->header == PCI_HEADER_TYPE_CARDBUS)
+                break; // no expansion ROM BAR
             bar = PCI_ROM_TAG;
-        if (bar == PCI_ROM_TAG && d->header == PCI_HEADER_TYPE_CARDBUS)
-            break;
+        }
         u32 reg = pci_bar_reg(d, bar);
-        struct pa_res *r = &t->res[t->nres];
-        int used = 1;
         bool rom = bar == PCI_ROM_TAG;
         u32 old, val = pci_config_probel(bdf, reg, rom ? PCI_ROM_ADDRESS_MASK
                                          : ~0U, &old);
+        if (!val && !old) // not implemented: hardwired to zero
+            continue;
         if (!rom && pci_bar_fixed(bdf, old)) {
             pci_config_writel(bdf, reg, old);
             dprintf(LOG_INFO, "pci: " BDF_FMT " bar %d io 0x%x kept\n",
                     BDF_ARGS(bdf), bar, old & PCI_BASE_ADDRESS_IO_MASK);
-        } else {
-            used = pci_bar_size(bdf, reg, old, val, rom, bar == bars - 1,
-                                r);
-            if (r->size) {
-                r->bus = pci_abus(d);
-                r->tag = i << 3 | bar;
-                t->nres++;
-            }
+            continue;
         }
-        bar += used;
+        struct pa_res *r = &t->res[t->nres];
+        int used = pci_bar_size(bdf, reg, old, val, rom, bar == bars - 1, r);
+        if (r->size) {
+            r->bus = pci_abus(d);
+            r->tag = i << 3 | bar;
+            t->nres++;
+        }
+        bar += used - 1;
     }
 }
 
@@ -466,9 +464,9 @@ pci_windows(struct pa_tree *t)
     t->win[PA_MEM] = (struct pa_window){ low, PCI_MEM32_END };
     // Above everything but reserved ranges, and below the first of those
     // (QEMU reserves AMD's HyperTransport hole below 1 TiB).
+    u32 bits = cpu_phys_bits();
     u64 start = MAX(fw_cfg_read_file_int("etc/reserved-memory-end", 0),
-                    FOUR_GB), end = 1ULL
-        << MIN(cpu_phys_bits(), PCI_PHYS_BITS_MAX);
+                    FOUR_GB), end = 1ULL << MIN(bits, PCI_PHYS_BITS_MAX);
     const struct e820_entry *e = MemMap.entries;
     for (int i = 0; i < MemMap.count; i++)
         if (e[i].type != E820_RESERVED)
