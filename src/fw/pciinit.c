@@ -84,6 +84,9 @@
 
 static struct pci_device *Devices;
 static int DeviceCount, Bus0Count, NextBus, RootCount;
+// Allocator buses (roots, then one per bridge) and most resources
+// (BARs and ROM BARs) the functions found may have.
+static int AllocBuses, MaxResources;
 static u8 Roots[PCI_MAX_ROOTS];
 static u64 Mem64Start, Mem64End;
 
@@ -164,6 +167,9 @@ pci_add(u16 bdf, u32 id, int parent, int root)
     d->class_rev = pci_config_readl(bdf, PCI_CLASS_REVISION);
     d->header = header & PCI_HEADER_TYPE_MASK;
     d->pin = pci_config_readb(bdf, PCI_INTERRUPT_PIN);
+    MaxResources += d->header == PCI_HEADER_TYPE_NORMAL ? 7 : 3;
+    if (d->header == PCI_HEADER_TYPE_BRIDGE)
+        d->abus = AllocBuses++;
     dprintf(LOG_DEBUG, "pci: " BDF_FMT " %04x:%04x class %06x header %u\n",
             BDF_ARGS(bdf), id & 0xffff, id >> 16, d->class_rev >> 8,
             d->header);
@@ -220,6 +226,8 @@ pci_scan_bus(int bus, int parent, int root, int limit)
         if (!(pci_add(bdf, id, parent, root) & PCI_HEADER_TYPE_MULTI) && fn0)
             bdf += 7;
     }
+    if (!bus) // bus 0's functions come first
+        Bus0Count = DeviceCount;
     int end = DeviceCount;
     for (int i = first; i < end; i++)
         if (Devices[i].header == PCI_HEADER_TYPE_BRIDGE)
@@ -255,14 +263,12 @@ pci_find_roots(void)
 static void
 pci_enumerate(void)
 {
+    AllocBuses = RootCount; // bridges' buses follow, numbered in pci_add()
     for (int r = 0; r < RootCount; r++) {
         int first = DeviceCount;
         int limit = r + 1 < RootCount ? Roots[r + 1] - 1 : 255;
         NextBus = Roots[r];
         pci_scan_bus(Roots[r], -1, r, limit);
-        if (!r)
-            while (Bus0Count < DeviceCount && Devices[Bus0Count].bdf < 0x100)
-                Bus0Count++;
         dprintf(LOG_INFO, "pci: root bus %d: buses %d-%d, %d functions\n",
                 Roots[r], Roots[r], NextBus, DeviceCount - first);
     }
@@ -419,7 +425,9 @@ pci_size_device(int i, struct pa_tree *t)
     u16 bdf = d->bdf;
     int bars = d->header == PCI_HEADER_TYPE_NORMAL ? 6
         : d->header == PCI_HEADER_TYPE_BRIDGE ? 2 : 1;
-    u16 cmd = d->command = pci_config_readw(bdf, PCI_COMMAND);
+    // With the status register: readl serves the scan already, one
+    // accessor less to run.
+    u16 cmd = d->command = pci_config_readl(bdf, PCI_COMMAND);
     u16 decode = cmd & (PCI_COMMAND_IO | PCI_COMMAND_MEMORY);
     if (decode) // off while the BARs hold sizing patterns
         pci_config_writew(bdf, PCI_COMMAND, cmd & ~decode);
@@ -601,21 +609,22 @@ pci_device_program(int i, const struct pa_tree *t, int *k)
 static void
 pci_assign(void)
 {
-    int nbus = RootCount, maxres = 0;
-    for (int i = 0; i < DeviceCount; i++) {
-        maxres += Devices[i].header == PCI_HEADER_TYPE_NORMAL ? 7 : 3;
-        if (Devices[i].header == PCI_HEADER_TYPE_BRIDGE)
-            Devices[i].abus = nbus++;
-    }
-    struct pa_tree t = { .nbus = nbus };
-    t.bus = zone_alloc(ZONE_TMP, nbus * sizeof(*t.bus), 8);
-    t.res = zone_alloc(ZONE_TMP, maxres * sizeof(*t.res), 8);
-    t.scratch = zone_alloc(ZONE_TMP, 2 * PCIALLOC_SCRATCH(maxres, nbus),
-                           2);
-    if (!t.bus || !t.res || !t.scratch) {
+    int nbus = AllocBuses, maxres = MaxResources;
+    // One allocation: buses, resources, scratch (each array's size is a
+    // multiple of 8, so the next one stays aligned).
+    _Static_assert(sizeof(struct pa_bus) % 8 == 0
+                   && sizeof(struct pa_res) % 8 == 0, "pci: array align");
+    u32 bus_size = nbus * sizeof(struct pa_bus);
+    u32 res_size = maxres * sizeof(struct pa_res);
+    u8 *mem = zone_alloc(ZONE_TMP, bus_size + res_size
+                         + 2 * PCIALLOC_SCRATCH(maxres, nbus), 8);
+    if (!mem) {
         dprintf(LOG_ERR, "pci: no memory to assign resources\n");
         return;
     }
+    struct pa_tree t = { .nbus = nbus, .bus = (void *)mem,
+                         .res = (void *)(mem + bus_size),
+                         .scratch = (void *)(mem + bus_size + res_size) };
     for (int r = 0; r < RootCount; r++)
         t.bus[r] = (struct pa_bus){ .parent = -1, .flags = PA_BUS_ROOT };
     for (int i = 0; i < DeviceCount; i++) {
