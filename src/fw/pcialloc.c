@@ -12,8 +12,8 @@
 // windows and stops at the first window that overflows; one step of the
 // policy then changes the input and the pass runs again. Every step
 // removes something for good, so the loop ends. A tree of one root bus
-// alone (the usual machine) has its first pass done by shorter code,
-// place_flat(), with the same result.
+// alone (the usual machine) is laid out by shorter code, run_flat(),
+// with the same result, unless a window overflows.
 #include "fw/pcialloc.h" // pcialloc_run
 #include "output.h" // dprintf
 
@@ -219,52 +219,6 @@ place(struct pa_tree *t, int g)
 {
     u64 align, size = layout(t, -1, g, &align);
     return place_span(t, g, size, align);
-}
-
-// The common case, one root bus and nothing else (no bridge, no pxb
-// root), with less code: its groups hold only resources, aligned to
-// their size, so packing largest first needs no sorted list (each size,
-// largest first, in input order), and each group alone fills its
-// window. The same result as the first pass of the general loop; false
-// when a window overflows, for the general loop to take over.
-static bool
-place_flat(struct pa_tree *t)
-{
-    struct pa_bus *bus = &t->bus[0];
-    for (int g = 0; g < PA_NTYPES; g++) {
-        u64 off = 0, prev = ~0ULL, size;
-        for (;;) {
-            size = 0; // the largest size below prev in group g
-            for (int k = 0; k < t->nres; k++) {
-                const struct pa_res *r = &t->res[k];
-                if (r->size < prev && r->size > size
-                    && res_group(t, r) == g)
-                    size = r->size;
-            }
-            if (!size)
-                break;
-            if (prev == ~0ULL)
-                bus->align[g] = size;
-            for (int k = 0; k < t->nres; k++) {
-                struct pa_res *r = &t->res[k];
-                if (r->size != size || res_group(t, r) != g)
-                    continue;
-                // Larger powers of two went first: off stays aligned.
-                r->off = off;
-                off += size;
-                if (off < size)
-                    return false; // more than 2^64 bytes
-            }
-            prev = size;
-        }
-        if (prev == ~0ULL)
-            bus->align[g] = 1;
-        bus->size[g] = off;
-        bus->off[g] = 0;
-        if (!place_span(t, g, off, bus->align[g]))
-            return false;
-    }
-    return true;
 }
 
 /****************************************************************
@@ -498,6 +452,64 @@ assign(struct pa_tree *t)
     }
 }
 
+// The common case, one root bus and nothing else (no bridge, no pxb
+// root), in less code: what prepare(), start_high(), a first pass of the
+// general loop and assign() give when everything fits at once. The
+// groups of the root hold only resources, aligned to their size, so
+// packing largest first needs no sorted list (each size, largest first,
+// in input order), and each group alone fills its window. False when a
+// window overflows: the general passes then start over.
+static bool
+run_flat(struct pa_tree *t)
+{
+    struct pa_bus *bus = &t->bus[0];
+    bool high = has_high_window(t) && t->high_min;
+    for (int k = 0; k < t->nres; k++) {
+        struct pa_res *r = &t->res[k];
+        r->state = PA_PLACED;
+        r->high = high && r->type == PA_PREF && (r->flags & PA_RES_64)
+            && r->size >= t->high_min;
+    }
+    for (int g = 0; g < PA_NTYPES; g++) {
+        u64 off = 0, prev = ~0ULL, size, align = 1;
+        for (;;) {
+            size = 0; // the largest size below prev in group g
+            for (int k = 0; k < t->nres; k++) {
+                const struct pa_res *r = &t->res[k];
+                if (r->size < prev && r->size > size
+                    && res_group(t, r) == g)
+                    size = r->size;
+            }
+            if (!size)
+                break;
+            align = MAX(align, size);
+            for (int k = 0; k < t->nres; k++) {
+                struct pa_res *r = &t->res[k];
+                if (r->size != size || res_group(t, r) != g)
+                    continue;
+                // Larger powers of two went first: off stays aligned.
+                r->off = off;
+                off += size;
+                if (off < size)
+                    return false; // more than 2^64 bytes
+            }
+            prev = size;
+        }
+        if (!place_span(t, g, off, align))
+            return false;
+        bus->size[g] = off;
+        bus->base[g] = off ? t->used_start[g] : 0;
+        bus->reserve[g] = 0; // as prepare() does for a root
+    }
+    bus->pref_high = bus->size[PA_PREF] != 0;
+    bus->dropped = 0;
+    for (int k = 0; k < t->nres; k++) {
+        struct pa_res *r = &t->res[k];
+        r->addr = r->size ? t->used_start[res_group(t, r)] + r->off : 0;
+    }
+    return true;
+}
+
 int
 pcialloc_run(struct pa_tree *t)
 {
@@ -506,23 +518,20 @@ pcialloc_run(struct pa_tree *t)
                 " resources)\n", t->nbus, t->nres);
         return -1;
     }
+    if (t->nbus == 1 && run_flat(t)) // bus 0 is a root (tree_valid)
+        return 0;
     prepare(t);
-    // Bus 0 is a root (tree_valid); start_high() reads only bridges'
-    // window sizes.
-    bool flat = t->nbus == 1;
-    if (!flat)
-        size_buses(t);
+    size_buses(t);
     start_high(t);
-    bool placed = flat && place_flat(t);
-    while (!placed) {
+    for (;;) {
         size_buses(t);
         int g = 0;
         while (g < PA_NTYPES && place(t, g))
             g++;
-        placed = g == PA_NTYPES;
-        if (!placed && !(g == PA_MEM && move_high(t))
-            && !skip_hopeless(t, g) && !drop_reservation(t, g)
-            && !skip_largest(t, g))
+        if (g == PA_NTYPES)
+            break;
+        if (!(g == PA_MEM && move_high(t)) && !skip_hopeless(t, g)
+            && !drop_reservation(t, g) && !skip_largest(t, g))
             break; // cannot happen: an empty window always fits
     }
     assign(t);

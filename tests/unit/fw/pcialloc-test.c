@@ -766,10 +766,11 @@ test_random_trees(void **state)
     }
 }
 
-// A tree of one root alone takes the short first pass (place_flat());
-// the same tree with a second, empty root takes the general one. Both
-// must give the same result, also when a window overflows and the
-// general loop takes over (tight windows, sizes whose sum wraps).
+// A tree of one root alone takes the short path (run_flat()); the same
+// tree with a second, empty root takes the general one. Both must give
+// the same result, also when a window overflows and the general passes
+// take over (tight windows, sizes whose sum wraps). A root's reservation
+// (ignored) is cleared by both.
 static void
 test_flat_matches_general(void **state)
 {
@@ -795,9 +796,12 @@ test_flat_matches_general(void **state)
             u8 type = rng() % 3;
             u64 size = type == PA_IO ? 4ULL << (rng() % 11)
                 : rng() % 50 == 0 ? 1ULL << 63
+                : rng() % 10 == 0 ? 256 * MIB // high_min
                 : 16ULL << (rng() % (rng() % 8 ? 20 : 32));
             add_res(0, type, rng() % 2 ? PA_RES_64 : 0, size);
         }
+        buses[0].reserve[rng() % PA_NTYPES] = MIB;
+        buses[0].dropped = 7; // stale output
         int unplaced = run();
         memcpy(flat, res, tree.nres * sizeof(*res));
         struct pa_bus bus0 = buses[0];
@@ -806,6 +810,8 @@ test_flat_matches_general(void **state)
         memcpy(used_end, tree.used_end, sizeof(used_end));
 
         add_root();
+        buses[0].reserve[rng() % PA_NTYPES] = MIB;
+        buses[0].dropped = 7;
         assert_int_equal(run(), unplaced);
         for (int k = 0; k < tree.nres; k++) {
             assert_int_equal(res[k].state, flat[k].state);
@@ -817,6 +823,8 @@ test_flat_matches_general(void **state)
             assert_int_equal(buses[0].size[g], bus0.size[g]);
             assert_int_equal(tree.used_start[g], used_start[g]);
             assert_int_equal(tree.used_end[g], used_end[g]);
+            assert_int_equal(buses[0].reserve[g], 0);
+            assert_int_equal(bus0.reserve[g], 0);
         }
         assert_int_equal(buses[0].pref_high, bus0.pref_high);
         assert_int_equal(buses[0].dropped, bus0.dropped);
