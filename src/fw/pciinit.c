@@ -431,14 +431,15 @@ pci_size_device(int i, struct pa_tree *t)
     u16 decode = cmd & (PCI_COMMAND_IO | PCI_COMMAND_MEMORY);
     if (decode) // off while the BARs hold sizing patterns
         pci_config_writew(bdf, PCI_COMMAND, cmd & ~decode);
+    u32 rom_reg = pci_bar_reg(d, PCI_ROM_TAG);
     for (int bar = 0; bar <= PCI_ROM_TAG; bar++) {
         if (bar == bars) {
             if (d->header == PCI_HEADER_TYPE_CARDBUS)
                 break; // no expansion ROM BAR
             bar = PCI_ROM_TAG;
         }
-        u32 reg = pci_bar_reg(d, bar);
         bool rom = bar == PCI_ROM_TAG;
+        u32 reg = rom ? rom_reg : PCI_BASE_ADDRESS_0 + 4 * (u32)bar;
         u32 old, val = pci_config_probel(bdf, reg, rom ? PCI_ROM_ADDRESS_MASK
                                          : ~0U, &old);
         if (!val && !old) // not implemented: hardwired to zero
