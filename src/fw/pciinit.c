@@ -16,13 +16,18 @@
 //     number its hierarchy may use (below the next root) as subordinate;
 //     then the highest number used below it, at least secondary plus
 //     QEMU's bus reservation.
-//  3. resources: every BAR and ROM BAR is sized with decoding off, every
-//     bridge's windows probed, hotplug reservations added; fw/pcialloc.c
-//     places them all.
-//  4. program bridges' windows, BARs, command registers (I/O and memory
-//     when every BAR of that space got an address; bridges also bus
-//     master, to forward their devices' DMA and MSIs), cache line size
-//     (16 dwords: the 64-byte x86 line) and interrupt lines.
+//  3. resources: every BAR and ROM BAR is sized with decoding off (it
+//     stays off until step 4), every bridge's windows probed, hotplug
+//     reservations added; fw/pcialloc.c places them all.
+//  4. program bridges' windows, BARs, command registers (what decoded
+//     before, plus I/O and memory when every BAR of that space got an
+//     address; bridges also bus master, to forward their devices' DMA
+//     and MSIs), cache line size (16 dwords: the 64-byte x86 line) and
+//     interrupt lines.
+// Under a hypervisor every config access is an exit: each register is
+// read once (vendor and device ID, header type, command), a BAR is
+// sized with one select, and one that reads zero before and after is
+// not implemented and left at once.
 //
 // Windows:
 //   I/O    0xc000-0xffff, from 0xc000 upwards. On q35, when that is
