@@ -11,7 +11,9 @@
 // so every pass sizes the buses bottom-up, packs the roots into the three
 // windows and stops at the first window that overflows; one step of the
 // policy then changes the input and the pass runs again. Every step
-// removes something for good, so the loop ends.
+// removes something for good, so the loop ends. A tree of one root bus
+// alone (the usual machine) is laid out by shorter code, run_flat(),
+// with the same result, unless a window overflows.
 #include "fw/pcialloc.h" // pcialloc_run
 #include "output.h" // dprintf
 
@@ -185,13 +187,13 @@ win_floor(const struct pa_window *w)
     return w->reach && w->reach < w->start ? w->reach : w->start;
 }
 
-// Packs the roots' group g into window g: false when it does not fit.
+// Puts the roots' group g, packed into size bytes aligned to align, in
+// window g: false when it does not fit.
 static bool
-place(struct pa_tree *t, int g)
+place_span(struct pa_tree *t, int g, u64 size, u64 align)
 {
     const struct pa_window *w = &t->win[g];
-    u64 align, size = layout(t, -1, g, &align), base = w->start;
-    u64 floor = win_floor(w);
+    u64 base = w->start, floor = win_floor(w);
     t->used_start[g] = t->used_end[g] = base;
     if (!size)
         return true;
@@ -209,6 +211,14 @@ placed:
     t->used_start[g] = base;
     t->used_end[g] = base + size;
     return true;
+}
+
+// Packs the roots' group g into window g: false when it does not fit.
+static bool
+place(struct pa_tree *t, int g)
+{
+    u64 align, size = layout(t, -1, g, &align);
+    return place_span(t, g, size, align);
 }
 
 /****************************************************************
@@ -442,6 +452,64 @@ assign(struct pa_tree *t)
     }
 }
 
+// The common case, one root bus and nothing else (no bridge, no pxb
+// root), in less code: what prepare(), start_high(), a first pass of the
+// general loop and assign() give when everything fits at once. The
+// groups of the root hold only resources, aligned to their size, so
+// packing largest first needs no sorted list (each size, largest first,
+// in input order), and each group alone fills its window. False when a
+// window overflows: the general passes then start over.
+static bool
+run_flat(struct pa_tree *t)
+{
+    struct pa_bus *bus = &t->bus[0];
+    bool high = has_high_window(t) && t->high_min;
+    for (int k = 0; k < t->nres; k++) {
+        struct pa_res *r = &t->res[k];
+        r->state = PA_PLACED;
+        r->high = high && r->type == PA_PREF && (r->flags & PA_RES_64)
+            && r->size >= t->high_min;
+    }
+    for (int g = 0; g < PA_NTYPES; g++) {
+        u64 off = 0, prev = ~0ULL, size, align = 1;
+        for (;;) {
+            size = 0; // the largest size below prev in group g
+            for (int k = 0; k < t->nres; k++) {
+                const struct pa_res *r = &t->res[k];
+                if (r->size < prev && r->size > size
+                    && res_group(t, r) == g)
+                    size = r->size;
+            }
+            if (!size)
+                break;
+            align = MAX(align, size);
+            for (int k = 0; k < t->nres; k++) {
+                struct pa_res *r = &t->res[k];
+                if (r->size != size || res_group(t, r) != g)
+                    continue;
+                // Larger powers of two went first: off stays aligned.
+                r->off = off;
+                off += size;
+                if (off < size)
+                    return false; // more than 2^64 bytes
+            }
+            prev = size;
+        }
+        if (!place_span(t, g, off, align))
+            return false;
+        bus->size[g] = off;
+        bus->base[g] = off ? t->used_start[g] : 0;
+        bus->reserve[g] = 0; // as prepare() does for a root
+    }
+    bus->pref_high = bus->size[PA_PREF] != 0;
+    bus->dropped = 0;
+    for (int k = 0; k < t->nres; k++) {
+        struct pa_res *r = &t->res[k];
+        r->addr = r->size ? t->used_start[res_group(t, r)] + r->off : 0;
+    }
+    return true;
+}
+
 int
 pcialloc_run(struct pa_tree *t)
 {
@@ -450,6 +518,8 @@ pcialloc_run(struct pa_tree *t)
                 " resources)\n", t->nbus, t->nres);
         return -1;
     }
+    if (t->nbus == 1 && run_flat(t)) // bus 0 is a root (tree_valid)
+        return 0;
     prepare(t);
     size_buses(t);
     start_high(t);

@@ -16,13 +16,18 @@
 //     number its hierarchy may use (below the next root) as subordinate;
 //     then the highest number used below it, at least secondary plus
 //     QEMU's bus reservation.
-//  3. resources: every BAR and ROM BAR is sized with decoding off, every
-//     bridge's windows probed, hotplug reservations added; fw/pcialloc.c
-//     places them all.
-//  4. program bridges' windows, BARs, command registers (I/O and memory
-//     when every BAR of that space got an address; bridges also bus
-//     master, to forward their devices' DMA and MSIs), cache line size
-//     (16 dwords: the 64-byte x86 line) and interrupt lines.
+//  3. resources: every BAR and ROM BAR is sized with decoding off (it
+//     stays off until step 4), every bridge's windows probed, hotplug
+//     reservations added; fw/pcialloc.c places them all.
+//  4. program bridges' windows, BARs, command registers (what decoded
+//     before, plus I/O and memory when every BAR of that space got an
+//     address; bridges also bus master, to forward their devices' DMA
+//     and MSIs), cache line size (16 dwords: the 64-byte x86 line) and
+//     interrupt lines.
+// Under a hypervisor every config access is an exit: each register is
+// read once (vendor and device ID, header type, command), a BAR is
+// sized with one select, and one that reads zero before and after is
+// not implemented and left at once.
 //
 // Windows:
 //   I/O    0xc000-0xffff, from 0xc000 upwards. On q35, when that is
@@ -84,6 +89,9 @@
 
 static struct pci_device *Devices;
 static int DeviceCount, Bus0Count, NextBus, RootCount;
+// Allocator buses (roots, then one per bridge) and most resources
+// (BARs and ROM BARs) the functions found may have.
+static int AllocBuses, MaxResources;
 static u8 Roots[PCI_MAX_ROOTS];
 static u64 Mem64Start, Mem64End;
 
@@ -124,9 +132,10 @@ pci_find_cap(u16 bdf, u8 id, u8 pos)
 
 // QEMU's resource reservation capability on a Red Hat bridge, or 0.
 static u8
-qemu_cap(u16 bdf)
+qemu_cap(const struct pci_device *d)
 {
-    if (pci_config_readw(bdf, PCI_VENDOR_ID) != PCI_VENDOR_ID_REDHAT)
+    u16 bdf = d->bdf;
+    if ((u16)d->id != PCI_VENDOR_ID_REDHAT)
         return 0;
     u8 pos = 0;
     for (int n = 0; n < 48; n++) { // a loop guard, as in pci_find_cap
@@ -146,24 +155,30 @@ qemu_cap(u16 bdf)
  * Enumeration
  ****************************************************************/
 
-static void
+// Records a function; returns its header type register (with the
+// multi-function bit).
+static u8
 pci_add(u16 bdf, u32 id, int parent, int root)
 {
+    u8 header = pci_config_readb(bdf, PCI_HEADER_TYPE);
     if (DeviceCount == PCI_MAX_DEVICES) {
         dprintf(LOG_WARN, "pci: more than %d functions, " BDF_FMT
                 " ignored\n", PCI_MAX_DEVICES, BDF_ARGS(bdf));
-        return;
+        return header;
     }
     struct pci_device *d = &Devices[DeviceCount++];
     *d = (struct pci_device){ .bdf = bdf, .id = id, .parent = parent,
                               .root = root };
     d->class_rev = pci_config_readl(bdf, PCI_CLASS_REVISION);
-    d->header = pci_config_readb(bdf, PCI_HEADER_TYPE)
-        & PCI_HEADER_TYPE_MASK;
+    d->header = header & PCI_HEADER_TYPE_MASK;
     d->pin = pci_config_readb(bdf, PCI_INTERRUPT_PIN);
+    MaxResources += d->header == PCI_HEADER_TYPE_NORMAL ? 7 : 3;
+    if (d->header == PCI_HEADER_TYPE_BRIDGE)
+        d->abus = AllocBuses++;
     dprintf(LOG_DEBUG, "pci: " BDF_FMT " %04x:%04x class %06x header %u\n",
             BDF_ARGS(bdf), id & 0xffff, id >> 16, d->class_rev >> 8,
             d->header);
+    return header;
 }
 
 static void pci_scan_bus(int bus, int parent, int root, int limit);
@@ -173,6 +188,8 @@ static void
 pci_bridge_buses(int i, int limit)
 {
     u16 bdf = Devices[i].bdf;
+    // Found once, for here and for pci_bridge_probe().
+    u8 cap = Devices[i].qemu_cap = qemu_cap(&Devices[i]);
     if (NextBus >= limit) {
         dprintf(LOG_WARN, "pci: " BDF_FMT ": no bus number left (last"
                 " %d), devices behind it stay hidden\n", BDF_ARGS(bdf),
@@ -185,7 +202,6 @@ pci_bridge_buses(int i, int limit)
                       | secondary << 8 | (u32)limit << 16);
     pci_scan_bus(secondary, i, Devices[i].root, limit);
     int sub = NextBus;
-    u8 cap = qemu_cap(bdf);
     if (cap) {
         u32 reserve = pci_config_readl(bdf, cap + QEMU_CAP_BUS_RES);
         if (reserve != 0xffffffff && reserve > (u32)(sub - secondary))
@@ -203,21 +219,20 @@ static void
 pci_scan_bus(int bus, int parent, int root, int limit)
 {
     int first = DeviceCount;
-    for (int dev = 0; dev < 32; dev++) {
-        for (int fn = 0; fn < 8; fn++) {
-            u16 bdf = PCI_BDF(bus, dev, fn);
-            u32 id;
-            if (!pci_present(bdf, &id)) {
-                if (!fn)
-                    break;
-                continue;
-            }
-            pci_add(bdf, id, parent, root);
-            if (!fn && !(pci_config_readb(bdf, PCI_HEADER_TYPE)
-                         & PCI_HEADER_TYPE_MULTI))
-                break;
+    for (int bdf = PCI_BDF(bus, 0, 0), end = bdf + 256; bdf < end; bdf++) {
+        // After function 0, absent or not multi-function: next device.
+        bool fn0 = !(bdf & 7);
+        u32 id;
+        if (!pci_present(bdf, &id)) {
+            if (fn0)
+                bdf += 7;
+            continue;
         }
+        if (!(pci_add(bdf, id, parent, root) & PCI_HEADER_TYPE_MULTI) && fn0)
+            bdf += 7;
     }
+    if (!bus) // bus 0's functions come first
+        Bus0Count = DeviceCount;
     int end = DeviceCount;
     for (int i = first; i < end; i++)
         if (Devices[i].header == PCI_HEADER_TYPE_BRIDGE)
@@ -253,14 +268,12 @@ pci_find_roots(void)
 static void
 pci_enumerate(void)
 {
+    AllocBuses = RootCount; // bridges' buses follow, numbered in pci_add()
     for (int r = 0; r < RootCount; r++) {
         int first = DeviceCount;
         int limit = r + 1 < RootCount ? Roots[r + 1] - 1 : 255;
         NextBus = Roots[r];
         pci_scan_bus(Roots[r], -1, r, limit);
-        if (!r)
-            while (Bus0Count < DeviceCount && Devices[Bus0Count].bdf < 0x100)
-                Bus0Count++;
         dprintf(LOG_INFO, "pci: root bus %d: buses %d-%d, %d functions\n",
                 Roots[r], Roots[r], NextBus, DeviceCount - first);
     }
@@ -314,7 +327,7 @@ pci_bridge_probe(const struct pci_device *d, struct pa_bus *b)
         b->reserve[PA_MEM] = PCI_HOTPLUG_MEM;
         b->reserve[PA_PREF] = PCI_HOTPLUG_PREF;
     }
-    u8 cap = qemu_cap(bdf);
+    u8 cap = d->qemu_cap;
     if (cap) {
         u64 io = pci_config_readq(bdf, cap + QEMU_CAP_IO);
         u32 mem = pci_config_readl(bdf, cap + QEMU_CAP_MEM);
@@ -341,19 +354,17 @@ pci_bridge_probe(const struct pci_device *d, struct pa_bus *b)
             b->reserve[PA_IO], b->reserve[PA_MEM], b->reserve[PA_PREF]);
 }
 
-// Sizes the BAR at reg (or the ROM BAR), whose value was old; returns how
-// many dwords it takes. PCI 3.0, 6.2.5.1: the bits that stay zero after
-// writing ones give the size; a 64-bit BAR's upper half is the next
-// register. Decoding is off; a BAR that gets a size is programmed later
-// (or its space stays off), so only one without a size gets its old value
-// back. Every config access is a VM exit under a hypervisor: none more
-// than needed.
+// Sizes the BAR at reg (or the ROM BAR), which held old and reads val
+// after ones were written; returns how many dwords it takes. PCI 3.0,
+// 6.2.5.1: the bits that stay zero after writing ones give the size; a
+// 64-bit BAR's upper half is the next register. Decoding is off; a BAR
+// that gets a size is programmed later (or its space stays off), so only
+// one without a size gets its old value back. Every config access is a
+// VM exit under a hypervisor: none more than needed.
 static int
-pci_bar_size(u16 bdf, u32 reg, u32 old, bool rom, bool last,
+pci_bar_size(u16 bdf, u32 reg, u32 old, u32 val, bool rom, bool last,
              struct pa_res *r)
 {
-    u32 val = pci_config_writel_readl(bdf, reg,
-                                      rom ? PCI_ROM_ADDRESS_MASK : ~0U);
     u64 mask;
     int used = 1;
     r->flags = 0;
@@ -410,42 +421,49 @@ pci_bar_reg(const struct pci_device *d, int bar)
     return PCI_BASE_ADDRESS_0 + 4 * bar;
 }
 
+// Decoding stays off until pci_device_program() writes the command
+// register (or pci_assign() gives it back on failure).
 static void
 pci_size_device(int i, struct pa_tree *t)
 {
-    const struct pci_device *d = &Devices[i];
+    struct pci_device *d = &Devices[i];
     u16 bdf = d->bdf;
     int bars = d->header == PCI_HEADER_TYPE_NORMAL ? 6
         : d->header == PCI_HEADER_TYPE_BRIDGE ? 2 : 1;
-    u16 cmd = pci_config_readw(bdf, PCI_COMMAND);
+    // With the status register: readl serves the scan already, one
+    // accessor less to run.
+    u16 cmd = d->command = pci_config_readl(bdf, PCI_COMMAND);
     u16 decode = cmd & (PCI_COMMAND_IO | PCI_COMMAND_MEMORY);
     if (decode) // off while the BARs hold sizing patterns
         pci_config_writew(bdf, PCI_COMMAND, cmd & ~decode);
-    for (int bar = 0; bar <= PCI_ROM_TAG; ) {
-        if (bar == bars)
+    u32 rom_reg = pci_bar_reg(d, PCI_ROM_TAG);
+    for (int bar = 0; bar <= PCI_ROM_TAG; bar++) {
+        if (bar == bars) {
+            if (d->header == PCI_HEADER_TYPE_CARDBUS)
+                break; // no expansion ROM BAR
             bar = PCI_ROM_TAG;
-        if (bar == PCI_ROM_TAG && d->header == PCI_HEADER_TYPE_CARDBUS)
-            break;
-        u32 reg = pci_bar_reg(d, bar);
-        struct pa_res *r = &t->res[t->nres];
-        int used = 1;
-        u32 old = pci_config_readl(bdf, reg);
-        if (bar != PCI_ROM_TAG && pci_bar_fixed(bdf, old)) {
+        }
+        bool rom = bar == PCI_ROM_TAG;
+        u32 reg = rom ? rom_reg : PCI_BASE_ADDRESS_0 + 4 * (u32)bar;
+        u32 old, val = pci_config_probel(bdf, reg, rom ? PCI_ROM_ADDRESS_MASK
+                                         : ~0U, &old);
+        if (!val && !old) // not implemented: hardwired to zero
+            continue;
+        if (!rom && pci_bar_fixed(bdf, old)) {
+            pci_config_writel(bdf, reg, old);
             dprintf(LOG_INFO, "pci: " BDF_FMT " bar %d io 0x%x kept\n",
                     BDF_ARGS(bdf), bar, old & PCI_BASE_ADDRESS_IO_MASK);
-        } else {
-            used = pci_bar_size(bdf, reg, old, bar == PCI_ROM_TAG,
-                                bar == bars - 1, r);
-            if (r->size) {
-                r->bus = pci_abus(d);
-                r->tag = i << 3 | bar;
-                t->nres++;
-            }
+            continue;
         }
-        bar += used;
+        struct pa_res *r = &t->res[t->nres];
+        int used = pci_bar_size(bdf, reg, old, val, rom, bar == bars - 1, r);
+        if (r->size) {
+            r->bus = pci_abus(d);
+            r->tag = i << 3 | bar;
+            t->nres++;
+        }
+        bar += used - 1;
     }
-    if (decode)
-        pci_config_writew(bdf, PCI_COMMAND, cmd);
 }
 
 static void
@@ -460,9 +478,9 @@ pci_windows(struct pa_tree *t)
     t->win[PA_MEM] = (struct pa_window){ low, PCI_MEM32_END };
     // Above everything but reserved ranges, and below the first of those
     // (QEMU reserves AMD's HyperTransport hole below 1 TiB).
+    u32 bits = cpu_phys_bits();
     u64 start = MAX(fw_cfg_read_file_int("etc/reserved-memory-end", 0),
-                    FOUR_GB), end = 1ULL
-        << MIN(cpu_phys_bits(), PCI_PHYS_BITS_MAX);
+                    FOUR_GB), end = 1ULL << MIN(bits, PCI_PHYS_BITS_MAX);
     const struct e820_entry *e = MemMap.entries;
     for (int i = 0; i < MemMap.count; i++)
         if (e[i].type != E820_RESERVED)
@@ -590,27 +608,29 @@ pci_device_program(int i, const struct pa_tree *t, int *k)
                 on & off & PCI_COMMAND_MEMORY ? " memory" : "");
         on &= ~off;
     }
-    pci_config_modb(bdf, PCI_COMMAND, 0, on); // io, memory, master: bits 0-2
+    // io, memory, master: bits 0-2; what decoded before sizing does again.
+    pci_config_writeb(bdf, PCI_COMMAND, (u8)d->command | on);
 }
 
 static void
 pci_assign(void)
 {
-    int nbus = RootCount, maxres = 0;
-    for (int i = 0; i < DeviceCount; i++) {
-        maxres += Devices[i].header == PCI_HEADER_TYPE_NORMAL ? 7 : 3;
-        if (Devices[i].header == PCI_HEADER_TYPE_BRIDGE)
-            Devices[i].abus = nbus++;
-    }
-    struct pa_tree t = { .nbus = nbus };
-    t.bus = zone_alloc(ZONE_TMP, nbus * sizeof(*t.bus), 8);
-    t.res = zone_alloc(ZONE_TMP, maxres * sizeof(*t.res), 8);
-    t.scratch = zone_alloc(ZONE_TMP, 2 * PCIALLOC_SCRATCH(maxres, nbus),
-                           2);
-    if (!t.bus || !t.res || !t.scratch) {
+    int nbus = AllocBuses, maxres = MaxResources;
+    // One allocation: buses, resources, scratch (each array's size is a
+    // multiple of 8, so the next one stays aligned).
+    _Static_assert(sizeof(struct pa_bus) % 8 == 0
+                   && sizeof(struct pa_res) % 8 == 0, "pci: array align");
+    u32 bus_size = nbus * sizeof(struct pa_bus);
+    u32 res_size = maxres * sizeof(struct pa_res);
+    u8 *mem = zone_alloc(ZONE_TMP, bus_size + res_size
+                         + 2 * PCIALLOC_SCRATCH(maxres, nbus), 8);
+    if (!mem) {
         dprintf(LOG_ERR, "pci: no memory to assign resources\n");
         return;
     }
+    struct pa_tree t = { .nbus = nbus, .bus = (void *)mem,
+                         .res = (void *)(mem + bus_size),
+                         .scratch = (void *)(mem + bus_size + res_size) };
     for (int r = 0; r < RootCount; r++)
         t.bus[r] = (struct pa_bus){ .parent = -1, .flags = PA_BUS_ROOT };
     for (int i = 0; i < DeviceCount; i++) {
@@ -623,8 +643,12 @@ pci_assign(void)
     }
     pci_windows(&t);
     int skipped = pcialloc_run(&t);
-    if (skipped < 0)
+    if (skipped < 0) {
+        for (int i = 0; i < DeviceCount; i++)
+            pci_config_writew(Devices[i].bdf, PCI_COMMAND,
+                              Devices[i].command);
         return;
+    }
     for (int i = 0; i < DeviceCount; i++)
         if (Devices[i].header == PCI_HEADER_TYPE_BRIDGE)
             pci_bridge_program(&Devices[i], &t.bus[Devices[i].abus]);

@@ -70,6 +70,7 @@
 
 struct pci_device {
     u16 bdf;
+    u16 command; // (pci_setup's own) the command register before sizing
     u32 id; // vendor | device << 16
     u32 class_rev; // class code << 8 | revision
     u8 pin; // 1 = INTA .. 4 = INTD, 0 = none
@@ -79,6 +80,7 @@ struct pci_device {
     u8 secondary, subordinate; // bridges: bus numbers (0: none given)
     s16 parent; // index of the bridge above; -1 on a root bus
     u8 root; // root bus index: 0 = bus 0, then the pxb roots in order
+    u8 qemu_cap; // (pci_setup's own) bridges: QEMU's reservation cap, 0
     u16 abus; // bridges: index of the secondary bus in the allocator
 };
 

@@ -106,6 +106,21 @@ pci_config_writel_readl(u16 bdf, u32 reg, u32 value)
     return inl(PORT_PCI_DATA);
 }
 
+u32
+pci_config_probel(u16 bdf, u32 reg, u32 value, u32 *old)
+{
+    if (PciMmconfig) {
+        volatile u32 *p = pci_mmconfig(bdf, reg);
+        *old = *p;
+        *p = value;
+        return *p;
+    }
+    pci_select(bdf, reg);
+    *old = inl(PORT_PCI_DATA);
+    outl(value, PORT_PCI_DATA);
+    return inl(PORT_PCI_DATA);
+}
+
 u8
 pci_config_modb(u16 bdf, u32 reg, u8 clear, u8 set)
 {

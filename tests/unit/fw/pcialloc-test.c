@@ -766,6 +766,71 @@ test_random_trees(void **state)
     }
 }
 
+// A tree of one root alone takes the short path (run_flat()); the same
+// tree with a second, empty root takes the general one. Both must give
+// the same result, also when a window overflows and the general passes
+// take over (tight windows, sizes whose sum wraps). A root's reservation
+// (ignored) is cleared by both.
+static void
+test_flat_matches_general(void **state)
+{
+    (void)state;
+    static struct pa_res flat[MAX_RES];
+    rng_state = 0xf1a7;
+    for (int i = 0; i < 400; i++) {
+        setup(NULL);
+        tree.high_min = (rng() & 1) ? 256 * MIB : 0;
+        if (rng() % 3 == 0)
+            tree.win[PA_MEM].start = 0xfe000000;
+        if (rng() % 4 == 0)
+            tree.win[PA_PREF] = window(0, 0);
+        else if (rng() % 4 == 0)
+            tree.win[PA_PREF] = window(MEM64_START, MEM64_START + 2 * GIB);
+        if (rng() % 3 == 0)
+            tree.win[PA_IO] = window(0xf000, IO_END);
+        if (rng() % 2)
+            tree.win[PA_IO].reach = 0x6000;
+        add_root();
+        int nres = rng() % 48;
+        while (tree.nres < nres) {
+            u8 type = rng() % 3;
+            u64 size = type == PA_IO ? 4ULL << (rng() % 11)
+                : rng() % 50 == 0 ? 1ULL << 63
+                : rng() % 10 == 0 ? 256 * MIB // high_min
+                : 16ULL << (rng() % (rng() % 8 ? 20 : 32));
+            add_res(0, type, rng() % 2 ? PA_RES_64 : 0, size);
+        }
+        buses[0].reserve[rng() % PA_NTYPES] = MIB;
+        buses[0].dropped = 7; // stale output
+        int unplaced = run();
+        memcpy(flat, res, tree.nres * sizeof(*res));
+        struct pa_bus bus0 = buses[0];
+        u64 used_start[PA_NTYPES], used_end[PA_NTYPES];
+        memcpy(used_start, tree.used_start, sizeof(used_start));
+        memcpy(used_end, tree.used_end, sizeof(used_end));
+
+        add_root();
+        buses[0].reserve[rng() % PA_NTYPES] = MIB;
+        buses[0].dropped = 7;
+        assert_int_equal(run(), unplaced);
+        for (int k = 0; k < tree.nres; k++) {
+            assert_int_equal(res[k].state, flat[k].state);
+            assert_int_equal(res[k].addr, flat[k].addr);
+            assert_int_equal(res[k].high, flat[k].high);
+        }
+        for (int g = 0; g < PA_NTYPES; g++) {
+            assert_int_equal(buses[0].base[g], bus0.base[g]);
+            assert_int_equal(buses[0].size[g], bus0.size[g]);
+            assert_int_equal(tree.used_start[g], used_start[g]);
+            assert_int_equal(tree.used_end[g], used_end[g]);
+            assert_int_equal(buses[0].reserve[g], 0);
+            assert_int_equal(bus0.reserve[g], 0);
+        }
+        assert_int_equal(buses[0].pref_high, bus0.pref_high);
+        assert_int_equal(buses[0].dropped, bus0.dropped);
+    }
+}
+
 int
 main(void)
 {
@@ -790,6 +855,7 @@ main(void)
         cmocka_unit_test_setup(test_extra_roots_contiguous, setup),
         cmocka_unit_test_setup(test_invalid_tree, setup),
         cmocka_unit_test_setup(test_random_trees, setup),
+        cmocka_unit_test_setup(test_flat_matches_general, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
