@@ -185,18 +185,17 @@ fw_cfg_read_dir(void)
     }
     u32 len = sizeof(count_be) + count * FWCFG_DIR_ENTRY_SIZE;
     void *raw = zone_alloc(ZONE_TMP, len, 4);
-    struct fwcfg_file *files = zone_alloc(ZONE_TMP, count * sizeof(*files),
-                                          4);
-    if (!raw || !files || fw_cfg_read_item(FW_CFG_FILE_DIR, raw, len))
+    if (!raw || fw_cfg_read_item(FW_CFG_FILE_DIR, raw, len))
         return;
     // Our count caps the parser even if QEMU's header claims more.
     *(u32 *)raw = cpu_to_be32(count);
-    FileCount = fwcfg_dir_parse(raw, len, files, count);
-    Files = files;
+    // The records are parsed where they landed: no copy.
+    FileCount = fwcfg_dir_parse(raw, len, count);
+    Files = fwcfg_dir_files(raw);
     dprintf(LOG_INFO, "fw_cfg: %d files\n", FileCount);
     for (int i = 0; i < FileCount; i++)
-        dprintf(LOG_DEBUG, "fw_cfg: file 0x%04x %8u %s\n", files[i].select,
-                files[i].size, files[i].name);
+        dprintf(LOG_DEBUG, "fw_cfg: file 0x%04x %8u %s\n", Files[i].select,
+                Files[i].size, Files[i].name);
 }
 
 void
