@@ -118,7 +118,12 @@ u32
 fw_cfg_read_u32(u16 key)
 {
     u32 value = 0;
-    fw_cfg_read_item(key, &value, sizeof(value));
+    // What fw_cfg_transfer() would do for 4 bytes, without its checks:
+    // this is called a dozen times per boot.
+    if (Present) {
+        outw(key, PORT_FW_CFG_SEL);
+        insb(PORT_FW_CFG_DATA, &value, sizeof(value));
+    }
     return value;
 }
 
