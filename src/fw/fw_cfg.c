@@ -51,8 +51,9 @@ fw_cfg_dma(u32 control, void *buf, u32 len)
     barrier();
     // Writing the low half of the address starts the transfer. The high
     // half is 0 for us, and so is QEMU's: it clears the whole register
-    // when a transfer starts, and our transfers never write only the high
-    // half; so it takes no write (one exit less per transfer).
+    // when a transfer starts, fw_cfg_setup() cleared it once, and we never
+    // write only the high half; so it takes no write (one exit less per
+    // transfer).
     outl(cpu_to_be32((u32)&desc), PORT_FW_CFG_DMA + 4);
     u32 status;
     while ((status = be32_to_cpu(*(volatile u32 *)&desc.control))
@@ -226,6 +227,10 @@ fw_cfg_setup(void)
     Present = true;
     u32 id = fw_cfg_read_u32(FW_CFG_ID);
     HasDma = id & FW_CFG_ID_DMA;
+    // A reset (which leaves this register alone) may have come between an
+    // OS's writes of the high and the low half: start from a clear one.
+    if (HasDma)
+        outl(0, PORT_FW_CFG_DMA);
     dprintf(LOG_INFO, "fw_cfg: signature QEMU, id=0x%x, dma %s\n", id,
             HasDma ? "yes" : "no");
     fw_cfg_read_dir();
