@@ -5,7 +5,9 @@
 // SPDX-License-Identifier: LGPL-3.0-or-later
 //
 // Every transfer goes through fw_cfg_transfer(): one DMA descriptor when
-// QEMU offers DMA (one VM exit per transfer), byte-wise PIO otherwise.
+// QEMU offers DMA (one VM exit per transfer), byte-wise PIO otherwise and
+// for reads of a few bytes, where PIO costs fewer instructions than
+// building a descriptor and as few exits (one select, one rep insb).
 #include "byteorder.h" // cpu_to_be32
 #include "fw/fw_cfg.h" // fw_cfg_setup
 #include "malloc.h" // zone_alloc
@@ -15,6 +17,8 @@
 
 #define FW_CFG_MAX_FILES 256
 #define PIO_SKIP_CHUNK 512
+// Reads up to this size (integer items, small files) use PIO even with DMA.
+#define PIO_READ_MAX 8
 
 static bool Present, HasDma;
 static struct fwcfg_file *Files;
@@ -45,8 +49,11 @@ fw_cfg_dma(u32 control, void *buf, u32 len)
     desc.length = cpu_to_be32(len);
     desc.address = cpu_to_be64((u32)buf);
     barrier();
-    // The high half first; writing the low half starts the transfer.
-    outl(0, PORT_FW_CFG_DMA);
+    // Writing the low half of the address starts the transfer. The high
+    // half is 0 for us, and so is QEMU's: it clears the whole register
+    // when a transfer starts, fw_cfg_setup() cleared it once, and we never
+    // write only the high half; so it takes no write (one exit less per
+    // transfer).
     outl(cpu_to_be32((u32)&desc), PORT_FW_CFG_DMA + 4);
     u32 status;
     while ((status = be32_to_cpu(*(volatile u32 *)&desc.control))
@@ -77,14 +84,16 @@ fw_cfg_transfer(u16 key, u32 offset, void *buf, u32 len, bool write)
 {
     if (!Present)
         return -1;
-    if (!HasDma) {
-        if (write) {
-            dprintf(LOG_WARN, "fw_cfg: write to key 0x%04x refused:"
-                    " no dma\n", key);
-            return -1;
-        }
+    if (write && !HasDma) {
+        dprintf(LOG_WARN, "fw_cfg: write to key 0x%04x refused:"
+                " no dma\n", key);
+        return -1;
+    }
+    if (!HasDma || (!write && len <= PIO_READ_MAX
+                    && offset <= PIO_READ_MAX - len)) {
         outw(key, PORT_FW_CFG_SEL);
-        pio_skip(offset);
+        if (offset)
+            pio_skip(offset);
         insb(PORT_FW_CFG_DATA, buf, len);
         return 0;
     }
@@ -110,7 +119,12 @@ u32
 fw_cfg_read_u32(u16 key)
 {
     u32 value = 0;
-    fw_cfg_read_item(key, &value, sizeof(value));
+    // What fw_cfg_transfer() would do for 4 bytes, without its checks:
+    // this is called a dozen times per boot.
+    if (Present) {
+        outw(key, PORT_FW_CFG_SEL);
+        insb(PORT_FW_CFG_DATA, &value, sizeof(value));
+    }
     return value;
 }
 
@@ -175,6 +189,8 @@ fw_cfg_read_file_int(const char *name, u64 fallback)
 static void
 fw_cfg_read_dir(void)
 {
+    // The count is small enough for PIO; the records then come in one
+    // transfer, and are parsed where they land.
     u32 count_be = 0;
     fw_cfg_read_item(FW_CFG_FILE_DIR, &count_be, sizeof(count_be));
     u32 count = be32_to_cpu(count_be);
@@ -185,18 +201,16 @@ fw_cfg_read_dir(void)
     }
     u32 len = sizeof(count_be) + count * FWCFG_DIR_ENTRY_SIZE;
     void *raw = zone_alloc(ZONE_TMP, len, 4);
-    struct fwcfg_file *files = zone_alloc(ZONE_TMP, count * sizeof(*files),
-                                          4);
-    if (!raw || !files || fw_cfg_read_item(FW_CFG_FILE_DIR, raw, len))
+    if (!raw || fw_cfg_read_item(FW_CFG_FILE_DIR, raw, len))
         return;
     // Our count caps the parser even if QEMU's header claims more.
     *(u32 *)raw = cpu_to_be32(count);
-    FileCount = fwcfg_dir_parse(raw, len, files, count);
-    Files = files;
+    FileCount = fwcfg_dir_parse(raw, len, count);
+    Files = fwcfg_dir_files(raw);
     dprintf(LOG_INFO, "fw_cfg: %d files\n", FileCount);
     for (int i = 0; i < FileCount; i++)
-        dprintf(LOG_DEBUG, "fw_cfg: file 0x%04x %8u %s\n", files[i].select,
-                files[i].size, files[i].name);
+        dprintf(LOG_DEBUG, "fw_cfg: file 0x%04x %8u %s\n", Files[i].select,
+                Files[i].size, Files[i].name);
 }
 
 void
@@ -213,6 +227,10 @@ fw_cfg_setup(void)
     Present = true;
     u32 id = fw_cfg_read_u32(FW_CFG_ID);
     HasDma = id & FW_CFG_ID_DMA;
+    // A reset (which leaves this register alone) may have come between an
+    // OS's writes of the high and the low half: start from a clear one.
+    if (HasDma)
+        outl(0, PORT_FW_CFG_DMA);
     dprintf(LOG_INFO, "fw_cfg: signature QEMU, id=0x%x, dma %s\n", id,
             HasDma ? "yes" : "no");
     fw_cfg_read_dir();

@@ -16,30 +16,44 @@
 #define FWCFG_DIR_SELECT 0x19 // select key of the file directory
 #define FWCFG_FILE_FIRST 0x20 // lowest select key a file may have
 #define FWCFG_NAME_SIZE 56 // bytes of a name, its NUL included
+#define FWCFG_DIR_HEADER 4 // the count before the first record
 #define FWCFG_DIR_ENTRY_SIZE 64 // bytes per directory record
 
+// A directory record once parsed: the parser rewrites each record where
+// it lies (the layout is the record's), so nothing is copied.
 struct fwcfg_file {
     u32 size; // bytes of the file's content
-    u32 hash; // fwcfg_name_hash(name): lookups compare names only on a match
     u16 select; // key to select it with
-    char name[FWCFG_NAME_SIZE]; // NUL-terminated
+    u16 hash; // fwcfg_name_hash(name), in the record's reserved field
+    // NUL-terminated; the bytes of its last word after the NUL are zero,
+    // those of later words are whatever QEMU left there.
+    char name[FWCFG_NAME_SIZE];
 };
 
-// Parses the directory in buf[0..len-1] into out[0..max-1], in directory
-// order. Skips, with one log line each: a record whose name has no NUL in
-// its 56 bytes, an empty name, a select key below 0x20, a name already
-// stored (the first one stays). A count larger than the records that len
-// holds is logged and only the records present are parsed; past max stored
-// files one line is logged and the rest ignored. Returns the number of
-// files stored.
-int fwcfg_dir_parse(const void *buf, u32 len, struct fwcfg_file *out,
-                    int max);
+// Parses the directory in buf[0..len-1] in place (buf 4-byte aligned):
+// the files it keeps end up, in directory order, as the first records,
+// see fwcfg_dir_files(). Skips, with one log line each: a record whose
+// name has no NUL in its 56 bytes, an empty name, a select key below
+// 0x20, a name already kept (the first one stays). A count larger than
+// the records that len holds is logged and only the records present are
+// parsed; past max kept files one line is logged and the rest ignored.
+// Returns the number of files kept.
+int fwcfg_dir_parse(void *buf, u32 len, int max);
 
-// FNV-1a of a NUL-terminated name: most names share a prefix ("etc/"),
-// so comparing hashes first saves a string compare per file and lookup.
-u32 fwcfg_name_hash(const char *name);
+// The files fwcfg_dir_parse(buf, ...) kept.
+static inline struct fwcfg_file *
+fwcfg_dir_files(void *buf)
+{
+    return (struct fwcfg_file *)((u8 *)buf + FWCFG_DIR_HEADER);
+}
 
-// The file called `name` among files[0..n-1], or NULL.
+// A 16-bit hash of a NUL-terminated name: most names share a prefix
+// ("etc/"), so comparing hashes first saves a name compare per file and
+// lookup. Names longer than 55 characters, which no file has, hash to 0.
+u16 fwcfg_name_hash(const char *name);
+
+// The file called `name` among files[0..n-1] (records fwcfg_dir_parse()
+// kept, or copies of them), or NULL.
 const struct fwcfg_file *fwcfg_dir_find(const struct fwcfg_file *files,
                                         int n, const char *name);
 
