@@ -16,6 +16,7 @@
 #define DEBUGCON_PRESENT 0xe9 // what QEMU's isa-debugcon reads back
 
 static bool DebugconPresent;
+bool OutputActive;
 static char LineBuf[160] NOINIT; // [0, LineLen) are set
 static u32 LineLen;
 
@@ -26,6 +27,7 @@ output_preinit(void)
         DebugconPresent = inb(CONFIG_DEBUGCON_PORT) == DEBUGCON_PRESENT;
     if (CONFIG_DEBUG_SERIAL)
         serial_setup(CONFIG_DEBUG_SERIAL_PORT);
+    OutputActive = DebugconPresent || CONFIG_DEBUG_SERIAL;
 }
 
 static void
@@ -151,18 +153,13 @@ format(putc_fn putc, void *ctx, const char *fmt, va_list args)
     }
 }
 
-bool
-output_active(void)
-{
-    return DebugconPresent || CONFIG_DEBUG_SERIAL;
-}
-
 void
 output_printf(const char *fmt, ...)
 {
     // Nobody listening: skip the formatting too (a boot without debugcon
-    // should not pay for the log).
-    if (!output_active())
+    // should not pay for the log). dprintf() tests first; direct callers
+    // rely on this.
+    if (!OutputActive)
         return;
     va_list args;
     va_start(args, fmt);

@@ -24,17 +24,25 @@ void output_printf(const char *fmt, ...)
 
 // Probe the log devices; before this, output goes nowhere.
 void output_preinit(void);
-// Whether anything receives the log: callers skip work done only for it
-// (timestamps, walks over tables to describe them).
-bool output_active(void);
+// Whether anything receives the log (set by output_preinit()): dprintf()
+// skips even its arguments without it, and callers skip work done only
+// for the log (timestamps).
+extern bool OutputActive;
+static inline bool
+output_active(void)
+{
+    return OutputActive;
+}
 // Format into buf (always terminated when size > 0); returns the length
 // the whole string needed.
 int output_snprintf(char *buf, size_t size, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-// Compiles to nothing when lvl is above CONFIG_DEBUG_LEVEL.
+// Compiles to nothing when lvl is above CONFIG_DEBUG_LEVEL; costs a test
+// and a branch when nothing listens (an emulated boot pays for every
+// instruction, TCG for every distinct one).
 #define dprintf(lvl, fmt, ...) do {                         \
-        if ((lvl) <= CONFIG_DEBUG_LEVEL)                    \
+        if ((lvl) <= CONFIG_DEBUG_LEVEL && OutputActive)    \
             output_printf(fmt, ##__VA_ARGS__);              \
     } while (0)
 

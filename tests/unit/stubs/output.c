@@ -13,6 +13,8 @@
 #define STUB_LINES 64
 #define STUB_LINE_MAX 512
 
+bool OutputActive = true; // every line reaches the recorder
+
 static char stub_lines[STUB_LINES][STUB_LINE_MAX];
 static int stub_count;
 static int stub_echo = -1; // STUB_LOG_ECHO set; -1 until looked up
