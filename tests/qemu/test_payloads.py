@@ -11,6 +11,7 @@
 """
 import re
 import subprocess
+import sys
 
 import pytest
 
@@ -110,3 +111,38 @@ def test_boot_fail_waits_forever_by_default(boot):
     qemu.assert_debuglog(result, NO_BOOTABLE_DEVICE)
     assert "boot: rebooting" not in result.debuglog
     assert result.ending == qemu.TIMED_OUT
+
+
+def test_insncount_attributes_instructions(bios):
+    """scripts/insncount.py, the boot-cost tool docs/Performance.md uses:
+    a TCG boot of the tiny kernel, counts per function and per file."""
+    script = qemu.REPO_ROOT / "scripts" / "insncount.py"
+    elf = bios.parent / "rom.elf"
+    if not elf.is_file():
+        pytest.skip(f"{elf} not found next to {bios}")
+
+    def run(*extra):
+        done = subprocess.run(
+            [sys.executable, str(script), "--bios", str(bios),
+             "--kernel", str(payload("tinykernel.bzImage")), "--top", "500",
+             *extra], capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stdout + done.stderr
+        rows = {}
+        for line in done.stdout.splitlines():
+            fields = line.split()
+            if len(fields) == 3 and fields[0].isdigit():
+                rows[fields[2]] = (int(fields[0]), int(fields[1]))
+        return done.stdout, rows
+
+    out, rows = run("--callers", "memset")
+    total = re.search(r"^translated (\d+), executed (\d+) ", out, re.M)
+    assert total, out
+    translated, executed = int(total[1]), int(total[2])
+    assert 1000 < translated < executed, out
+    # POST's entry ran once; the tiny kernel counts as "(low)".
+    assert rows["post_main"][0] > 0 and rows["(low)"][0] > 0, out
+    assert sum(t for t, _ in rows.values()) == translated, out
+    assert re.search(r"^ +\d+ +\d+  memset <- \w+$", out, re.M), out
+    _, files = run("--by-file")
+    assert files["post"][0] >= rows["post_main"][0], files
+    assert sum(t for t, _ in files.values()) == translated, files
