@@ -130,14 +130,16 @@ def test_insncount_attributes_instructions(bios):
         rows = {}
         for line in done.stdout.splitlines():
             fields = line.split()
-            if len(fields) == 3 and fields[0].isdigit():
-                rows[fields[2]] = (int(fields[0]), int(fields[1]))
+            if len(fields) == 4 and fields[0].isdigit():
+                rows[fields[3]] = (int(fields[0]), int(fields[2]))
         return done.stdout, rows
 
     out, rows = run("--callers", "memset")
-    total = re.search(r"^translated (\d+), executed (\d+) ", out, re.M)
+    total = re.search(r"^translated (\d+) in (\d+) blocks, executed (\d+) ",
+                      out, re.M)
     assert total, out
-    translated, executed = int(total[1]), int(total[2])
+    translated, executed = int(total[1]), int(total[3])
+    assert 0 < int(total[2]) < translated, out
     assert 1000 < translated < executed, out
     # POST's entry ran once; the tiny kernel counts as "(low)".
     assert rows["post_main"][0] > 0 and rows["(low)"][0] > 0, out
