@@ -12,20 +12,11 @@
 #include <cmocka.h> // cmocka_unit_test
 
 #include "checksum.h" // checksum
+#include "testbytes.h" // sum8
 
 // Longer than several chunks of CHECKSUM_CHUNK_WORDS words, so folds
 // between chunks are covered too.
 #define LONG (5 * CHECKSUM_CHUNK_WORDS * 4 + 37)
-
-static u8
-sum8(const u8 *p, u32 len)
-{
-    u8 s = 0;
-
-    while (len--)
-        s += *p++;
-    return s;
-}
 
 static u32 Seed;
 

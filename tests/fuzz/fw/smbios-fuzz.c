@@ -35,6 +35,7 @@
 #include "fw/smbios.h" // smbios_check_tables
 #include "stub_output.h" // stub_log_reset
 #include "version.h" // REEF_VERSION
+#include "testbytes.h" // get_le, put_le, sum8
 
 #define OFFER_ANCHOR    0x01
 #define OFFER_TABLES    0x02
@@ -56,35 +57,6 @@
 static const u64 Addrs[4] = {
     0x1000, 0xfffffff0, 0x100000000ull, 0xfffffffffffffff0ull
 };
-
-static u64
-get_le(const u8 *p, int bytes)
-{
-    u64 v = 0;
-
-    while (bytes--)
-        v = (v << 8) | p[bytes];
-    return v;
-}
-
-static void
-put_le(u8 *p, u64 v, int bytes)
-{
-    int i;
-
-    for (i = 0; i < bytes; i++, v >>= 8)
-        p[i] = v;
-}
-
-static u8
-sum(const u8 *p, u32 len)
-{
-    u8 s = 0;
-
-    while (len--)
-        s += *p++;
-    return s;
-}
 
 // The entry point QEMU would offer for tables of tlen bytes.
 static u32
@@ -122,10 +94,10 @@ check_fixed(const u8 *a, const u8 *orig, u32 alen, int kind, u64 addr)
     }
     for (i = alen; i < BUF_SIZE; i++)
         REQUIRE(a[i] == orig[i]);
-    REQUIRE(sum(a, alen) == 0);
+    REQUIRE(sum8(a, alen) == 0);
     if (kind == SMBIOS_EP_21) {
         REQUIRE(alen == 0x1f && memcmp(a, "_SM_", 4) == 0);
-        REQUIRE(sum(a + 0x10, 0x0f) == 0);
+        REQUIRE(sum8(a + 0x10, 0x0f) == 0);
         REQUIRE(get_le(a + 0x18, 4) == addr);
     } else {
         REQUIRE(kind == SMBIOS_EP_30);

@@ -29,6 +29,7 @@
 #include "fw/fw_cfg.h" // fw_cfg_find
 #include "fw/tableloader.h" // tableloader_run
 #include "stub_output.h" // stub_log_reset
+#include "testbytes.h" // put_le
 
 #define PREFIX 10
 #define FILE_MAX 2048
@@ -50,15 +51,6 @@ take(const uint8_t *p, int bytes)
     while (bytes--)
         v = (v << 8) | p[bytes];
     return v;
-}
-
-static void
-put(u8 *p, u32 v, int bytes)
-{
-    while (bytes--) {
-        *p++ = v;
-        v >>= 8;
-    }
 }
 
 // A name from the list; NULL stands for 56 bytes without a NUL.
@@ -95,27 +87,27 @@ compact(const uint8_t *src, size_t len)
         if (src[0] & 0x40)
             field = (src[0] & 7) == TABLELOADER_ALLOCATE ? 1 + (field & 1)
                 : 1 << (field & 3);
-        put(e, src[0] & 7, 4);
+        put_le(e, src[0] & 7, 4);
         put_name(e + 4, src[1]);
         switch (src[0] & 7) {
         case TABLELOADER_ALLOCATE:
-            put(e + 60, a, 4);
+            put_le(e + 60, a, 4);
             e[64] = field;
             break;
         case TABLELOADER_ADD_CHECKSUM:
-            put(e + 60, a, 4);
-            put(e + 64, b, 4);
-            put(e + 68, c, 4);
+            put_le(e + 60, a, 4);
+            put_le(e + 64, b, 4);
+            put_le(e + 68, c, 4);
             break;
         case TABLELOADER_ADD_POINTER:
         case TABLELOADER_WRITE_POINTER:
             put_name(e + 60, src[2]);
-            put(e + 116, a, 4);
-            put(e + 120, b, 4);
+            put_le(e + 116, a, 4);
+            put_le(e + 120, b, 4);
             e[(src[0] & 7) == TABLELOADER_ADD_POINTER ? 120 : 124] = field;
             break;
         default:
-            put(e, c, 4); // any unknown command number
+            put_le(e, c, 4); // any unknown command number
         }
     }
     len = len * 8 < TABLELOADER_ENTRY_SIZE ? len * 8 : 0;

@@ -20,6 +20,7 @@
 
 #include "fw/mptable.h" // mptable_build
 #include "stub_output.h" // stub_log_count
+#include "testbytes.h" // get_le, sum8
 
 #define BUF_ADDR 0xf0a30 // a 16-byte aligned F-segment address
 #define FILL 0xa5
@@ -47,26 +48,6 @@ static struct parsed parsed;
 static struct mp_cpu cpus[300];
 static struct mp_pci_irq pci[MAX_ENTRIES];
 
-static u32
-get_le(const u8 *p, int bytes)
-{
-    u32 v = 0;
-
-    while (bytes--)
-        v = (v << 8) | p[bytes];
-    return v;
-}
-
-static u8
-sum(const u8 *p, u32 len)
-{
-    u8 s = 0;
-
-    while (len--)
-        s += *p++;
-    return s;
-}
-
 static u8 *
 new_buf(u32 len)
 {
@@ -93,7 +74,7 @@ check_floating(const u8 *fp)
     assert_memory_equal(fp, "_MP_", 4);
     assert_int_equal(fp[8], 1); // length: one paragraph
     assert_int_equal(fp[9], 4); // version 1.4
-    assert_int_equal(sum(fp, 16), 0);
+    assert_int_equal(sum8(fp, 16), 0);
     assert_int_equal(fp[11], 0); // configuration table present
     assert_int_equal(fp[12], 0); // IMCRP clear: virtual wire
     assert_int_equal(fp[13], 0);
@@ -116,7 +97,7 @@ parse(const u8 *cfg, u32 avail)
     parsed.base_length = get_le(cfg + 4, 2);
     assert_true(parsed.base_length <= avail);
     assert_int_equal(cfg[6], 4);
-    assert_int_equal(sum(cfg, parsed.base_length), 0);
+    assert_int_equal(sum8(cfg, parsed.base_length), 0);
     assert_memory_equal(cfg + 8, "ReefBIOS", 8);
     assert_memory_equal(cfg + 16, "QEMU        ", 12);
     assert_int_equal(get_le(cfg + 28, 4), 0); // no OEM table

@@ -19,32 +19,13 @@
 
 #include "fw/pirtable.h" // pirtable_build
 #include "stub_output.h" // stub_log_count
+#include "testbytes.h" // get_le, sum8
 
 #define FILL 0xa5
 #define QEMU_IRQS 0x0e20 // IRQ 5, 9, 10, 11
 #define PIIX_LINK(n) (0x60 + (n)) // PIRQA..D route registers
 
 static struct pir_slot slots[5000];
-
-static u32
-get_le(const u8 *p, int bytes)
-{
-    u32 v = 0;
-
-    while (bytes--)
-        v = (v << 8) | p[bytes];
-    return v;
-}
-
-static u8
-sum(const u8 *p, u32 len)
-{
-    u8 s = 0;
-
-    while (len--)
-        s += *p++;
-    return s;
-}
 
 static u8 *
 new_buf(u32 len)
@@ -108,7 +89,7 @@ check_table(const u8 *t, const struct pir_input *in)
     assert_int_equal(get_le(t + 16, 4), 0); // miniport data
     for (i = 20; i < 31; i++)
         assert_int_equal(t[i], 0);
-    assert_int_equal(sum(t, size), 0);
+    assert_int_equal(sum8(t, size), 0);
     for (i = 0; i < in->slot_count; i++) {
         const u8 *e = t + 32 + 16 * i;
         const struct pir_slot *s = &in->slots[i];

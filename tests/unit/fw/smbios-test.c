@@ -19,6 +19,7 @@
 #include "fakefw.h" // fakefw_reset
 #include "fw/smbios.h" // smbios_setup
 #include "stub_output.h" // stub_log_count
+#include "testbytes.h" // get_le, put_le, sum8
 
 #define TABLES_MAX (80 * 1024) // room for a table over 64 KiB
 // add_qemu_structs()'s table: type 0 is 0x18 + 9 + 4 + 11 + 1 bytes, type
@@ -34,35 +35,6 @@ static u8 tables[TABLES_MAX];
 static u32 tables_len, tables_count, tables_max;
 static u8 anchor[64];
 static u32 anchor_len;
-
-static void
-put_le(u8 *p, u64 v, int bytes)
-{
-    int i;
-
-    for (i = 0; i < bytes; i++, v >>= 8)
-        p[i] = v;
-}
-
-static u64
-get_le(const u8 *p, int bytes)
-{
-    u64 v = 0;
-
-    while (bytes--)
-        v = (v << 8) | p[bytes];
-    return v;
-}
-
-static u8
-sum(const u8 *p, u32 len)
-{
-    u8 s = 0;
-
-    while (len--)
-        s += *p++;
-    return s;
-}
 
 // Appends a structure: header, formatted area (zeros after the header,
 // so it holds double NULs the walk must skip), then the strings of the
@@ -474,8 +446,8 @@ test_fix_anchor21(void **state)
     assert_int_equal(stub_log_count(), 0);
     assert_int_equal(get_le(anchor + 0x18, 4), 0x7ffe1230);
     assert_int_equal(get_le(anchor + 0x08, 2), tables_max);
-    assert_int_equal(sum(anchor, 0x1f), 0);
-    assert_int_equal(sum(anchor + 0x10, 0x0f), 0);
+    assert_int_equal(sum8(anchor, 0x1f), 0);
+    assert_int_equal(sum8(anchor + 0x10, 0x0f), 0);
     assert_int_not_equal(anchor[0x04], 0);
     // Nothing else changed, nothing past the entry point was touched.
     for (i = 0; i < sizeof(anchor); i++) {
@@ -503,7 +475,7 @@ test_fix_anchor30(void **state)
                      SMBIOS_EP_30);
     assert_int_equal(stub_log_count(), 0);
     assert_int_equal(get_le(anchor + 0x10, 8), 0x123456789abcull);
-    assert_int_equal(sum(anchor, 0x18), 0);
+    assert_int_equal(sum8(anchor, 0x18), 0);
     for (i = 0; i < sizeof(anchor); i++) {
         if (i == 0x05 || (i >= 0x10 && i < 0x18))
             continue;
@@ -525,8 +497,8 @@ test_fix_anchor_twice(void **state)
                                        0xfffffff0, tables_count, tables_max),
                      SMBIOS_EP_21);
     assert_int_equal(get_le(anchor + 0x18, 4), 0xfffffff0);
-    assert_int_equal(sum(anchor, 0x1f), 0);
-    assert_int_equal(sum(anchor + 0x10, 0x0f), 0);
+    assert_int_equal(sum8(anchor, 0x1f), 0);
+    assert_int_equal(sum8(anchor + 0x10, 0x0f), 0);
 }
 
 static void
@@ -877,8 +849,8 @@ assert_installed(int kind, int handle, const char *log)
         assert_int_equal(get_le(a + 0x16, 2), len);
         assert_int_equal(get_le(a + 0x18, 4), addr);
         assert_int_equal(get_le(a + 0x1c, 2), count);
-        assert_int_equal(sum(a + 0x10, 0x0f), 0);
-        assert_int_equal(sum(a, 0x1f), 0);
+        assert_int_equal(sum8(a + 0x10, 0x0f), 0);
+        assert_int_equal(sum8(a, 0x1f), 0);
         // The rest is QEMU's: checksums, 0x08-0x09 and 0x15-0x1d change.
         for (i = 0; i < anchor_len; i++)
             if (i != 0x04 && i != 0x08 && i != 0x09
@@ -889,7 +861,7 @@ assert_installed(int kind, int handle, const char *log)
         assert_int_equal(get_le(a + 0x0c, 4),
                          MAX(get_le(anchor + 0x0c, 4), len));
         assert_int_equal(get_le(a + 0x10, 8), addr);
-        assert_int_equal(sum(a, 0x18), 0);
+        assert_int_equal(sum8(a, 0x18), 0);
         for (i = 0; i < anchor_len; i++)
             if (i != 0x05 && (i < 0x0c || i > 0x17))
                 assert_int_equal(a[i], anchor[i]);

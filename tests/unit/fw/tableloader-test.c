@@ -19,6 +19,7 @@
 #include "fw/fw_cfg.h" // fw_cfg_find
 #include "fw/tableloader.h" // tableloader_run
 #include "stub_output.h" // stub_log_count
+#include "testbytes.h" // get_le, put_le, sum8
 
 #define ENTRY 128
 #define MAX_ENTRIES 64
@@ -26,35 +27,6 @@
 static u8 script[MAX_ENTRIES * ENTRY + ENTRY];
 static u32 script_len;
 static char want[256]; // an expected log line
-
-static void
-put_le(u8 *p, u64 v, int bytes)
-{
-    while (bytes--) {
-        *p++ = v;
-        v >>= 8;
-    }
-}
-
-static u64
-get_le(const u8 *p, int bytes)
-{
-    u64 v = 0;
-
-    while (bytes--)
-        v = (v << 8) | p[bytes];
-    return v;
-}
-
-static u8
-sum8(const u8 *p, u32 len)
-{
-    u8 s = 0;
-
-    while (len--)
-        s += *p++;
-    return s;
-}
 
 static u64
 addr(const void *p)
