@@ -49,7 +49,7 @@ COMMON_CFLAGS := -std=gnu11 -Os -Wall -Wextra -Werror -Wno-missing-field-initial
     -fno-pic -fno-stack-protector -fno-asynchronous-unwind-tables \
     -fno-delete-null-pointer-checks -fno-common -mno-sse -mno-mmx \
     -mno-80387 --param=min-pagesize=0 -iquote src -iquote $(OUT) \
-    -MMD -MP
+    -MMD -MP $(EXTRA_CFLAGS)
 CFLAGS32 := $(COMMON_CFLAGS) -m32 -march=i686 -fomit-frame-pointer -mregparm=3
 CFLAGS16 := $(COMMON_CFLAGS) -m16 -march=i386 -fno-jump-tables
 ASFLAGS := -m32 -D__ASSEMBLY__ -iquote src -iquote $(OUT) -MMD -MP
@@ -58,7 +58,8 @@ OBJ32 := $(SRC32:%.c=$(OUT)/%.o)
 OBJ16 := $(SRC16:%.c=$(OUT)/%.o)
 OBJASM := $(ASM:%.S=$(OUT)/%.o)
 OBJS := $(OBJASM) $(OBJ32) $(OBJ16)
-GENERATED := $(OUT)/autoconf.h $(OUT)/asm-offsets.h $(OUT)/version.h
+GENERATED := $(OUT)/autoconf.h $(OUT)/asm-offsets.h $(OUT)/version.h \
+    $(OUT)/build-flags
 
 .PHONY: all check test bench clean distclean menuconfig olddefconfig \
     defconfig qemu-test build-test demo FORCE
@@ -89,10 +90,19 @@ olddefconfig defconfig:
 
 # Generated headers -------------------------------------------------------
 
-$(OUT)/asm-offsets.h: src/asm-offsets.c src/bregs.h scripts/gen-offsets.py
+$(OUT)/asm-offsets.h: src/asm-offsets.c src/bregs.h scripts/gen-offsets.py \
+    $(OUT)/build-flags
 	@echo "  GEN     $@"
 	$(Q)$(CC) $(CFLAGS32) -S -o $(OUT)/asm-offsets.s $<
 	$(Q)$(PYTHON3) scripts/gen-offsets.py $(OUT)/asm-offsets.s $@
+
+# The compiler and its flags; rewritten only when they change, so that a
+# flag change (EXTRA_CFLAGS=-g, a new option here) rebuilds every object.
+$(OUT)/build-flags: FORCE
+	$(Q)mkdir -p $(OUT)
+	$(Q)printf '%s\n' '$(CC)' '$(CFLAGS32)' '$(CFLAGS16)' '$(ASFLAGS)' \
+	    > $@.tmp
+	$(Q)if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
 
 # Version and build facts; rewritten only when they change.
 $(OUT)/version.h: FORCE

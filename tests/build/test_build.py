@@ -98,3 +98,24 @@ plain32: %s
     result = subprocess.run(["/usr/bin/python3", CHECKMODES, "--16", code16,
                              "--32", code32], capture_output=True, text=True)
     assert (result.returncode == 0) == ok, result.stderr
+
+
+def test_flag_change_rebuilds(tmp_path):
+    """Changed compile flags rebuild every object; unchanged ones nothing."""
+    copy_tree(tmp_path)
+    image = build(tmp_path)
+    obj = tmp_path / "out" / "src" / "post.o"
+
+    def make(*args):
+        before = obj.stat().st_mtime_ns
+        env = dict(os.environ, SOURCE_DATE_EPOCH="1700000000")
+        subprocess.run(["make", "-s", "all", *args], cwd=tmp_path,
+                       check=True, env=env, capture_output=True)
+        return obj.stat().st_mtime_ns != before
+
+    assert not make()
+    assert make("EXTRA_CFLAGS=-DREEF_FLAG_TEST")
+    assert make()  # back to the default flags
+    assert not make()
+    with open(tmp_path / "out" / "bios.bin", "rb") as f:
+        assert f.read() == image
