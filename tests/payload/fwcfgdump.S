@@ -35,9 +35,8 @@
 // Multiboot Specification 0.6.96, 3.1 (header), 3.2 (machine state) and
 // 3.3 (boot information: flags bit 6, mmap_length at 44, mmap_addr at 48).
 
-#define MB_MAGIC                0x1badb002
-#define MB_FLAGS                0x00000002 // bit 1: memory information
-#define MB_BOOT_MAGIC           0x2badb002
+#include "multiboot.h" // MULTIBOOT_HEADER, MB_BOOT_MAGIC
+
 #define MBI_FLAG_MMAP           0x40
 #define MBI_MMAP_LENGTH         44
 #define MBI_MMAP_ADDR           48
@@ -58,9 +57,7 @@
 #define BYTES_PER_LINE          32
 #define STACK_SIZE              4096
 
-        .section .multiboot, "a"
-        .balign 4
-        .long MB_MAGIC, MB_FLAGS, -(MB_MAGIC + MB_FLAGS)
+        MULTIBOOT_HEADER MB_FLAG_MEMINFO
 
         .text
         .code32
@@ -232,47 +229,42 @@ fwcfg_read32:
         loop 1b
         ret
 
-// Hex of ecx bytes from the fw_cfg data port, BYTES_PER_LINE per line.
+// Hex of ecx bytes, BYTES_PER_LINE per line: hexmem from esi (advanced
+// past them), hexstream from the fw_cfg data port.
+hexmem:
+        pushl %edi
+        movl $fetch_mem, %edi
+        jmp 1f
 hexstream:
-        pushl %ebx
+        pushl %edi
+        movl $fetch_port, %edi
+1:      pushl %ebx
         xorl %ebx, %ebx
-1:      testl %ecx, %ecx
-        jz 3f
-        movw $FW_CFG_PORT_DATA, %dx
-        inb %dx, %al
+2:      testl %ecx, %ecx
+        jz 4f
+        call *%edi                      // al = the next byte
         call puthex8
         incl %ebx
         cmpl $BYTES_PER_LINE, %ebx
-        jne 2f
+        jne 3f
         call newline
         xorl %ebx, %ebx
-2:      decl %ecx
-        jmp 1b
-3:      testl %ebx, %ebx
-        jz 4f
+3:      decl %ecx
+        jmp 2b
+4:      testl %ebx, %ebx
+        jz 5f
         call newline
-4:      popl %ebx
+5:      popl %ebx
+        popl %edi
         ret
 
-// Hex of ecx bytes at esi, BYTES_PER_LINE per line.
-hexmem:
-        pushl %ebx
-        xorl %ebx, %ebx
-1:      testl %ecx, %ecx
-        jz 3f
+fetch_mem:
         lodsb
-        call puthex8
-        incl %ebx
-        cmpl $BYTES_PER_LINE, %ebx
-        jne 2f
-        call newline
-        xorl %ebx, %ebx
-2:      decl %ecx
-        jmp 1b
-3:      testl %ebx, %ebx
-        jz 4f
-        call newline
-4:      popl %ebx
+        ret
+
+fetch_port:
+        movw $FW_CFG_PORT_DATA, %dx
+        inb %dx, %al
         ret
 
 // ZF set when the NUL-terminated strings at esi and edi are equal.

@@ -8,16 +8,13 @@
 //
 // Multiboot Specification 0.6.96, 3.1 (header) and 3.2 (machine state).
 
-#define MB_MAGIC        0x1badb002
-#define MB_FLAGS        0x00000002 // bit 1: memory information wanted
-#define MB_BOOT_MAGIC   0x2badb002
+#include "multiboot.h" // MULTIBOOT_HEADER, MB_BOOT_MAGIC
+
 #define PORT_DEBUG      0x402
 #define PORT_EXIT       0xf4
 #define FSEG_PROBE      0xffffe
 
-        .section .multiboot, "a"
-        .balign 4
-        .long MB_MAGIC, MB_FLAGS, -(MB_MAGIC + MB_FLAGS)
+        MULTIBOOT_HEADER MB_FLAG_MEMINFO
 
         .text
         .code32

@@ -35,8 +35,8 @@
 // PMBASE (0x40), base in bits 15:6. Local APIC ICR: Intel SDM vol. 3A
 // 10.6.1 (NMI delivery mode, "all excluding self" shorthand).
 
-#define MB_MAGIC        0x1badb002
-#define MB_FLAGS        0x00000000
+#include "multiboot.h" // MULTIBOOT_HEADER
+
 #define MB_INFO_CMDLINE (1 << 2)
 #define PORT_DEBUG      0x402
 #define PORT_EXIT       0xf4
@@ -72,9 +72,7 @@
 #define AP_WAIT_LOOPS   100000000
 #define MSR_BYTES       8
 
-        .section .multiboot, "a"
-        .balign 4
-        .long MB_MAGIC, MB_FLAGS, -(MB_MAGIC + MB_FLAGS)
+        MULTIBOOT_HEADER 0
 
         .text
         .code32

@@ -27,8 +27,8 @@
 // 5.2.9 (FADT), 5.2.10 (FACS), PM1 control register (SLP_TYP, SLP_EN);
 // Intel SDM vol. 3A, APIC chapter (ICR, SMI delivery mode 010b).
 
-#define MB_MAGIC        0x1badb002
-#define MB_FLAGS        0x00000000
+#include "multiboot.h" // MULTIBOOT_HEADER
+
 #define MB_INFO_CMDLINE 0x00000004 // mbi flags: cmdline field valid
 #define PORT_REPORT     0x403
 #define PORT_EXIT       0xf4
@@ -73,9 +73,7 @@
 #define SEG_CODE        0x08
 #define SEG_DATA        0x10
 
-        .section .multiboot, "a"
-        .balign 4
-        .long MB_MAGIC, MB_FLAGS, -(MB_MAGIC + MB_FLAGS)
+        MULTIBOOT_HEADER 0
 
 // Flat data segments and our own stack (no stack may be trusted on
 // entry or after resume). Clobbers eax.
