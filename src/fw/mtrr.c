@@ -18,6 +18,7 @@
 #include "memmap.h" // memmap_lowram_end
 #include "output.h" // dprintf
 #include "smp.h" // smp_msr_add
+#include "string.h" // memset
 #include "x86.h" // cpuid
 
 #define CPUID_FEATURE_MTRR (1 << 12)
@@ -56,6 +57,43 @@ mtrr_cover(u64 start, u64 end, u64 limit, struct mtrr_range *out, int max)
     return -1;
 }
 
+int
+mtrr_split_hole(u32 low, struct mtrr_range *out)
+{
+    // 4 GiB is aligned to every block size, so each block is as large as
+    // its start's alignment: the start's lowest set bit. The start wraps
+    // to 0 at 4 GiB; a start of 0 is the one 4 GiB block.
+    int n = 0;
+    do {
+        u32 size = low & -low;
+        out[n++] = (struct mtrr_range){ low, size };
+        low += size;
+    } while (low);
+    if (!out[0].size) // outside the loop: one test, not one per block
+        out[0].size = FOUR_GB;
+    return n;
+}
+
+// The fixed-range MTRRs and the memory type of all eight of each one's
+// ranges: RAM, VGA memory, then option ROMs and the BIOS in shadow RAM.
+// One table and one loop translate less than eleven calls.
+static const struct {
+    u16 index;
+    u8 type;
+} FixedMtrrs[] = {
+    { MSR_MTRR_FIX64K_00000, MTRR_TYPE_WB },
+    { MSR_MTRR_FIX16K_80000, MTRR_TYPE_WB },
+    { MSR_MTRR_FIX16K_A0000, MTRR_TYPE_UC },
+    { MSR_MTRR_FIX4K_C0000 + 0, MTRR_TYPE_WB },
+    { MSR_MTRR_FIX4K_C0000 + 1, MTRR_TYPE_WB },
+    { MSR_MTRR_FIX4K_C0000 + 2, MTRR_TYPE_WB },
+    { MSR_MTRR_FIX4K_C0000 + 3, MTRR_TYPE_WB },
+    { MSR_MTRR_FIX4K_C0000 + 4, MTRR_TYPE_WB },
+    { MSR_MTRR_FIX4K_C0000 + 5, MTRR_TYPE_WB },
+    { MSR_MTRR_FIX4K_C0000 + 6, MTRR_TYPE_WB },
+    { MSR_MTRR_FIX4K_C0000 + 7, MTRR_TYPE_WB },
+};
+
 void
 mtrr_setup(void)
 {
@@ -65,30 +103,29 @@ mtrr_setup(void)
         dprintf(LOG_INFO, "mtrr: cpu has none\n");
         return;
     }
-    u64 cap = rdmsr(MSR_MTRR_CAP);
+    u32 cap = rdmsr(MSR_MTRR_CAP); // VCNT and FIX are in the low half
     int vcnt = MIN((int)(cap & MTRR_CAP_VCNT), MTRR_MAX_VARIABLE);
     smp_msr_add(MSR_MTRR_DEF_TYPE, 0); // off while the ranges change
     if (cap & MTRR_CAP_FIX) {
-        u64 wb = MTRR_FIXED_BYTES(MTRR_TYPE_WB);
-        smp_msr_add(MSR_MTRR_FIX64K_00000, wb);
-        smp_msr_add(MSR_MTRR_FIX16K_80000, wb);
-        smp_msr_add(MSR_MTRR_FIX16K_A0000,
-                    MTRR_FIXED_BYTES(MTRR_TYPE_UC)); // VGA memory
-        for (int i = 0; i < 8; i++) // option ROMs and the BIOS: shadow RAM
-            smp_msr_add(MSR_MTRR_FIX4K_C0000 + i, wb);
+        for (u32 i = 0; i < ARRAY_SIZE(FixedMtrrs); i++) {
+            u32 bytes = FixedMtrrs[i].type * 0x01010101u;
+            smp_msr_add(FixedMtrrs[i].index, ((u64)bytes << 32) | bytes);
+        }
     }
-    struct mtrr_range uc[MTRR_MAX_VARIABLE];
+    // Room for every block the hole may need, so the split stores all
+    // of them without a bounds test; only vcnt are used.
+    struct mtrr_range uc[MTRR_HOLE_MAX];
     u32 low = memmap_lowram_end();
-    int n = mtrr_split(low, FOUR_GB, uc, vcnt);
+    int n = mtrr_split_hole(low, uc);
     if (n > vcnt) {
         dprintf(LOG_WARN, "mtrr: hole at 0x%08x needs %d ranges, cpu has"
                 " %d: the rest stays write-back\n", low, n, vcnt);
         n = vcnt;
     }
     u32 bits = cpu_phys_bits();
-    u64 limit = 1ULL << bits, start, end;
+    u64 start, end;
     if (pci_mem64_window(&start, &end)) {
-        int m = mtrr_cover(start, end, limit, uc + n, vcnt - n);
+        int m = mtrr_cover(start, end, 1ULL << bits, uc + n, vcnt - n);
         if (m < 0)
             dprintf(LOG_WARN, "mtrr: pci window 0x%llx-0x%llx needs more"
                     " than the %d ranges left: stays write-back\n", start,
@@ -96,15 +133,16 @@ mtrr_setup(void)
         else
             n += m;
     }
-    u64 mask = (limit - 1) & ~0xfffULL;
+    // Unused ranges get base 0 and mask 0 (not valid): from a zero block
+    // the loop below computes exactly that.
+    memset(uc + n, 0, (vcnt - n) * sizeof(*uc));
+    // cpu_phys_bits() is 36 to 52: the mask's low half is fixed.
+    u64 mask = ((u64)((1u << (bits - 32)) - 1) << 32) | 0xfffff000u;
     for (int i = 0; i < vcnt; i++) {
-        bool used = i < n;
-        smp_msr_add(MSR_MTRR_PHYSBASE(i),
-                    used ? uc[i].base | MTRR_TYPE_UC : 0);
-        smp_msr_add(MSR_MTRR_PHYSMASK(i),
-                    used ? (~(uc[i].size - 1) & mask) | MTRR_PHYSMASK_VALID
-                    : 0);
-        if (used)
+        u32 valid = i < n ? MTRR_PHYSMASK_VALID : 0; // 32 bits: no shld
+        smp_msr_add(MSR_MTRR_PHYSBASE(i), uc[i].base | MTRR_TYPE_UC);
+        smp_msr_add(MSR_MTRR_PHYSMASK(i), (-uc[i].size & mask) | valid);
+        if (i < n)
             dprintf(LOG_INFO, "mtrr: %d uc 0x%08llx size 0x%llx\n", i,
                     uc[i].base, uc[i].size);
     }

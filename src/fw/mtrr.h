@@ -36,6 +36,10 @@ struct mtrr_range {
 // Split [start, end) into the fewest naturally aligned power-of-two
 // blocks; returns how many there are, storing at most max of them.
 int mtrr_split(u64 start, u64 end, struct mtrr_range *out, int max);
+// The blocks of [low, 4 GiB), as mtrr_split() gives them; stores all of
+// them (at most MTRR_HOLE_MAX) and returns how many there are.
+#define MTRR_HOLE_MAX 32
+int mtrr_split_hole(u32 low, struct mtrr_range *out);
 // Blocks as above covering [start, e) for the smallest e >= end (up to
 // limit) that needs at most max of them; -1 if there is none.
 int mtrr_cover(u64 start, u64 end, u64 limit, struct mtrr_range *out,

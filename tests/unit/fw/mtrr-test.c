@@ -96,6 +96,27 @@ test_empty_and_zero_start(void **state)
     assert_int_equal(r[0].size, FOUR_GB);
 }
 
+// The hole split gives mtrr_split()'s blocks for every start, 0 included.
+static void
+test_split_hole(void **state)
+{
+    static const u32 lows[] = { 0, 1, 0x1000, 0x0ff00000, 0x7ffe0000,
+                                0x80000000, 0xbfe00000, 0x12345000,
+                                0x00100000, 0xfffff000, 0xffffffff,
+                                0x80000001 };
+    struct mtrr_range a[MTRR_HOLE_MAX], b[64];
+    (void)state;
+    for (unsigned i = 0; i < sizeof(lows) / sizeof(lows[0]); i++) {
+        int n = mtrr_split_hole(lows[i], a);
+        assert_true(n > 0 && n <= MTRR_HOLE_MAX);
+        assert_int_equal(n, mtrr_split(lows[i], FOUR_GB, b, 64));
+        for (int j = 0; j < n; j++) {
+            assert_int_equal(a[j].base, b[j].base);
+            assert_int_equal(a[j].size, b[j].size);
+        }
+    }
+}
+
 #define GB (1ULL << 30)
 #define PHYS_LIMIT (1ULL << 40)
 
@@ -158,6 +179,7 @@ main(void)
         cmocka_unit_test(test_odd_sizes),
         cmocka_unit_test(test_max_respected),
         cmocka_unit_test(test_empty_and_zero_start),
+        cmocka_unit_test(test_split_hole),
         cmocka_unit_test(test_cover_exact),
         cmocka_unit_test(test_cover_rounds_end_up),
         cmocka_unit_test(test_cover_limit),
