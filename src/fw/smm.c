@@ -93,7 +93,8 @@ struct smm_reloc_data {
     u32 check_value;
     u32 revision;
     u32 status;
-} PACKED;
+}; // five u32s: no padding, and smm.S aligns it to 4
+_Static_assert(sizeof(struct smm_reloc_data) == 20, "smm_reloc_data layout");
 
 extern const char smm_reloc_start[], smm_reloc_data[], smm_reloc_end[];
 extern const char smm_handler_start[], smm_handler_cookie[];
@@ -105,6 +106,7 @@ static u32 SmmTseg __attribute__((section(".data.resume")));
 static struct {
     bool ready; // SMRAM set up by smm_setup(), to be locked
     bool bsp_done; // the BSP's SMBASE is in SMRAM
+    u8 smram_reg; // the host bridge's SMRAM register, by chipset
     u32 base, size; // SMRAM
     u32 cookie;
     u32 revision;
@@ -129,23 +131,12 @@ smm_qemu_enabled(enum machine_type machine)
     return !(inl(PORT_ACPI_PM_BASE + ICH9_PMIO_SMI_EN) & ICH9_SMI_EN_APMC_EN);
 }
 
-static u32
-smram_reg(void)
-{
-    return shadow_machine() == MACHINE_Q35 ? Q35_SMRAM : I440FX_SMRAM;
-}
-
-static u8
-smram_read(void)
-{
-    return pci_config_readb(PCI_BDF(0, 0, 0), smram_reg());
-}
-
 // One config write, one memory map change.
 static void
 smram_write(u8 bits)
 {
-    pci_config_modb(PCI_BDF(0, 0, 0), smram_reg(), ~SMRAM_C_BASE_SEG, bits);
+    pci_config_modb(PCI_BDF(0, 0, 0), Smm.smram_reg, ~SMRAM_C_BASE_SEG,
+                    bits);
 }
 
 static u8
@@ -191,7 +182,7 @@ smram_lock(void)
     if (SmmTseg)
         esmramc_write(ESMRAMC_T_EN);
     smram_write(SMRAM_G_SMRAME | SMRAM_D_LCK);
-    u8 smram = smram_read();
+    u8 smram = pci_config_readb(PCI_BDF(0, 0, 0), Smm.smram_reg);
     if ((smram & (SMRAM_D_LCK | SMRAM_D_OPEN)) != SMRAM_D_LCK
         || (SmmTseg && !(esmramc_read() & ESMRAMC_T_EN))) {
         dprintf(LOG_ERR, "smm: smram lock did not take (smram 0x%02x)\n",
@@ -218,17 +209,18 @@ smm_smbase(u32 slot)
         + slot % SMM_SLOTS_PER_WINDOW * SMM_SLOT_SIZE;
 }
 
-static u8 *
-smm_slot_entry(u32 slot)
+// Slot 0 (the BSP's) has its entry at SMRAM's first byte: no division.
+static u32
+smm_bsp_smbase(void)
 {
-    return (u8 *)(smm_smbase(slot) + SMM_ENTRY);
+    return Smm.base - SMM_ENTRY;
 }
 
+// A field of the handler copy that runs for SMBASE smbase.
 static volatile u32 *
-smm_slot_field(u32 slot, const char *field)
+smm_handler_field(u32 smbase, const char *field)
 {
-    return (volatile u32 *)(smm_slot_entry(slot)
-                            + (field - smm_handler_start));
+    return (volatile u32 *)(smbase + SMM_ENTRY + (field - smm_handler_start));
 }
 
 static volatile struct smm_reloc_data *
@@ -238,21 +230,28 @@ smm_reloc_data_fl(void)
         (SMM_RELOC_ENTRY + (smm_reloc_data - smm_reloc_start));
 }
 
-// A copy of the handler at the slot's entry (SMRAM is open to us).
+// A copy of the handler at SMBASE smbase's entry (SMRAM is open to us).
 static void
-smm_slot_install(u32 slot)
+smm_handler_install(u32 smbase)
 {
-    memcpy(smm_slot_entry(slot), smm_handler_start,
+    memcpy((void *)(smbase + SMM_ENTRY), smm_handler_start,
            smm_handler_end - smm_handler_start);
 }
 
-static void
-smm_send_smi(u32 apic_id)
+// Send the CPU an SMI, then wait until *word is no longer old or the
+// timeout passes; returns *word. Both SMIs of a relocation go through
+// here: one copy of the send and the wait to translate.
+static u32
+smm_smi_wait(u32 apic_id, volatile u32 *word, u32 old)
 {
     lapic_write(LAPIC_ICR_HIGH, apic_id << 24);
     lapic_write(LAPIC_ICR_LOW, LAPIC_ICR_ASSERT | LAPIC_ICR_SMI);
     while (lapic_read(LAPIC_ICR_LOW) & LAPIC_ICR_PENDING)
         cpu_relax();
+    u64 deadline = timer_deadline_us(SMM_TIMEOUT_US);
+    while (*word == old && !timer_passed(deadline))
+        cpu_relax();
+    return *word;
 }
 
 // Put the relocation handler at 0x38000, keeping what was there and
@@ -266,7 +265,8 @@ smm_reloc_install(void)
     memcpy(stash + SMM_RELOC_MAX, (void *)SMM_RELOC_SAVE, SMM_SAVE_SIZE);
     memcpy((void *)SMM_RELOC_ENTRY, smm_reloc_start, size);
     volatile struct smm_reloc_data *data = smm_reloc_data_fl();
-    data->check_addr = (u32)smm_slot_field(0, smm_handler_cookie);
+    data->check_addr = (u32)smm_handler_field(smm_bsp_smbase(),
+                                              smm_handler_cookie);
     data->check_value = Smm.cookie;
 }
 
@@ -282,31 +282,24 @@ smm_reloc_remove(bool failed)
     memcpy((void *)SMM_RELOC_SAVE, stash + SMM_RELOC_MAX, SMM_SAVE_SIZE);
 }
 
-// Move one CPU's SMBASE to its slot, whose handler is installed. Returns
+// Move one CPU's SMBASE to smbase, whose handler is installed. Returns
 // SMM_RELOC_DONE once a second SMI ran that handler, which also proves
 // the CPU left the relocation handler and its save state at 0x3fe00.
 static u32
-smm_relocate(u32 apic_id, u32 slot)
+smm_relocate(u32 apic_id, u32 smbase)
 {
     volatile struct smm_reloc_data *data = smm_reloc_data_fl();
-    data->smbase = smm_smbase(slot);
+    data->smbase = smbase;
     data->status = SMM_RELOC_PENDING;
     barrier();
-    smm_send_smi(apic_id);
-    u64 deadline = timer_deadline_us(SMM_TIMEOUT_US);
-    while (data->status == SMM_RELOC_PENDING && !timer_passed(deadline))
-        cpu_relax();
-    u32 status = data->status;
+    u32 status = smm_smi_wait(apic_id, &data->status, SMM_RELOC_PENDING);
     Smm.revision = data->revision;
     if (status != SMM_RELOC_DONE)
         return status;
-    volatile u32 *count = smm_slot_field(slot, smm_handler_count);
+    volatile u32 *count = smm_handler_field(smbase, smm_handler_count);
     u32 before = *count;
-    smm_send_smi(apic_id);
-    deadline = timer_deadline_us(SMM_TIMEOUT_US);
-    while (*count == before && !timer_passed(deadline))
-        cpu_relax();
-    return *count != before ? SMM_RELOC_DONE : SMM_NO_HANDLER;
+    return smm_smi_wait(apic_id, count, before) != before ? SMM_RELOC_DONE
+        : SMM_NO_HANDLER;
 }
 
 static const char *
@@ -325,10 +318,10 @@ static void
 smm_relocate_aps(void)
 {
     u32 count = smp_cpu_count();
-    const u32 *ids = smp_apic_ids();
     Smm.cpus = count;
     if (count <= 1)
         return;
+    const u32 *ids = smp_apic_ids();
     smm_reloc_install();
     bool failed = false;
     for (u32 i = 1; i < count; i++) {
@@ -343,8 +336,9 @@ smm_relocate_aps(void)
                     SMM_DEFAULT_SMBASE);
             continue;
         }
-        smm_slot_install(i);
-        u32 status = smm_relocate(ids[i], i);
+        u32 smbase = smm_smbase(i);
+        smm_handler_install(smbase);
+        u32 status = smm_relocate(ids[i], smbase);
         if (status == SMM_RELOC_DONE) {
             Smm.relocated++;
             continue;
@@ -398,15 +392,17 @@ smm_setup(void)
         dprintf(LOG_WARN, "smm: no tseg reserved, not set up\n");
         return;
     }
+    Smm.smram_reg = machine == MACHINE_Q35 ? Q35_SMRAM : I440FX_SMRAM;
     smram_open();
     Smm.ready = true;
     Smm.cpus = 1;
     Smm.cookie = (u32)rdtsc() | 1;
-    smm_slot_install(0);
-    *smm_slot_field(0, smm_handler_cookie) = Smm.cookie;
+    u32 smbase = smm_bsp_smbase();
+    smm_handler_install(smbase);
+    *smm_handler_field(smbase, smm_handler_cookie) = Smm.cookie;
     smm_reloc_install();
     u32 bsp = lapic_read(LAPIC_ID) >> 24;
-    u32 status = smm_relocate(bsp, 0);
+    u32 status = smm_relocate(bsp, smbase);
     smm_reloc_remove(status != SMM_RELOC_DONE);
     if (status != SMM_RELOC_DONE) {
         dprintf(LOG_ERR, "smm: bsp (apic id %u) relocation failed: %s,"
@@ -416,8 +412,8 @@ smm_setup(void)
     Smm.bsp_done = true;
     Smm.relocated = 1;
     dprintf(LOG_DEBUG, "smm: bsp smbase 0x%08x, handler at 0x%08x, save"
-            " state revision 0x%08x\n", smm_smbase(0),
-            (u32)smm_slot_entry(0), Smm.revision);
+            " state revision 0x%08x\n", smbase, smbase + SMM_ENTRY,
+            Smm.revision);
 }
 
 void
@@ -435,7 +431,7 @@ smm_ap_setup(void)
         return;
     }
     dprintf(LOG_INFO, "smm: smbase 0x%08x relocated, smram locked (%s),"
-            " %u of %u cpus\n", smm_smbase(0), where, Smm.relocated,
+            " %u of %u cpus\n", smm_bsp_smbase(), where, Smm.relocated,
             Smm.cpus);
 }
 
