@@ -41,6 +41,8 @@ shadow_setup(void)
     u32 id = pci_config_readl(PCI_BDF(0, 0, 0), PCI_VENDOR_ID);
     Machine = id == PCI_ID_I440FX ? MACHINE_I440FX
         : id == PCI_ID_Q35 ? MACHINE_Q35 : MACHINE_UNKNOWN;
+    if (!output_active())
+        return; // the CPUID below is for the log line only
     char hv[13];
     hypervisor_name(hv);
     dprintf(LOG_INFO, "shadow: host bridge %04x:%04x (%s), bios in ram,"
