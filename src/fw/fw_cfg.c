@@ -189,17 +189,16 @@ fw_cfg_read_file_int(const char *name, u64 fallback)
 static void
 fw_cfg_read_dir(void)
 {
-    // The count is small enough for PIO; the records then come in one
-    // transfer, and are parsed where they land.
-    u32 count_be = 0;
-    fw_cfg_read_item(FW_CFG_FILE_DIR, &count_be, sizeof(count_be));
-    u32 count = be32_to_cpu(count_be);
+    // The count is small enough for PIO: fw_cfg_read_u32() reads it (its
+    // bytes, big-endian here); the records then come in one transfer, and
+    // are parsed where they land.
+    u32 count = be32_to_cpu(fw_cfg_read_u32(FW_CFG_FILE_DIR));
     if (count > FW_CFG_MAX_FILES) {
         dprintf(LOG_WARN, "fw_cfg: directory lists %u files, reading %u\n",
                 count, FW_CFG_MAX_FILES);
         count = FW_CFG_MAX_FILES;
     }
-    u32 len = sizeof(count_be) + count * FWCFG_DIR_ENTRY_SIZE;
+    u32 len = FWCFG_DIR_HEADER + count * FWCFG_DIR_ENTRY_SIZE;
     void *raw = zone_alloc(ZONE_TMP, len, 4);
     if (!raw || fw_cfg_read_item(FW_CFG_FILE_DIR, raw, len))
         return;
