@@ -248,9 +248,14 @@ smm_smi_wait(u32 apic_id, volatile u32 *word, u32 old)
     lapic_write(LAPIC_ICR_LOW, LAPIC_ICR_ASSERT | LAPIC_ICR_SMI);
     while (lapic_read(LAPIC_ICR_LOW) & LAPIC_ICR_PENDING)
         cpu_relax();
-    u64 deadline = timer_deadline_us(SMM_TIMEOUT_US);
-    while (*word == old && !timer_passed(deadline))
-        cpu_relax();
+    // QEMU has usually run the SMI by the time the ICR is idle. Only
+    // when it has not is a deadline needed: that spares the common case
+    // the timer, whose first use may wait for the PIT calibration.
+    if (*word == old) {
+        u64 deadline = timer_deadline_us(SMM_TIMEOUT_US);
+        while (*word == old && !timer_passed(deadline))
+            cpu_relax();
+    }
     return *word;
 }
 
@@ -423,7 +428,7 @@ smm_ap_setup(void)
         return;
     if (Smm.bsp_done)
         smm_relocate_aps();
-    if (smram_lock())
+    if (smram_lock() || !output_active()) // the rest is the log line
         return;
     const char *where = SmmTseg ? "tseg" : "legacy";
     if (!Smm.bsp_done) {
