@@ -24,7 +24,7 @@ entry_last(const struct e820_entry *e)
 
 // The size of a and b as one entry, or 0 if they cannot be one: b must
 // start right after a ends and have a's type, and the two together must
-// not be all 2^64 bytes (that size wraps to 0). b lies above a, so its
+// not be all 2^64 bytes (that size, the sum of theirs, wraps to 0). b lies above a, so its
 // start is not 0 and an `a` that ends at the top of the space never
 // seems to touch it.
 static u64
@@ -32,7 +32,7 @@ merged_size(const struct e820_entry *a, const struct e820_entry *b)
 {
     if (a->type != b->type || a->start + a->size != b->start)
         return 0;
-    return b->start + b->size - a->start;
+    return a->size + b->size;
 }
 
 void
@@ -84,8 +84,9 @@ e820map_apply(struct e820_map *m, u64 start, u64 last, u32 type)
     if (hi == lo && !type)
         return 0; // removing what is not there
     if (hi > lo && lo->start < start) {
-        *p = *lo;
+        p->start = lo->start;
         p->size = start - lo->start;
+        p->type = lo->type;
         p++;
     }
     if (type) {
@@ -311,6 +312,8 @@ type_name(u32 type)
 void
 e820map_dump(const struct e820_map *m)
 {
+    if (!output_active())
+        return; // the loop does nothing else
     for (int i = 0; i < m->count; i++) {
         const struct e820_entry *e = &m->entries[i];
         dprintf(LOG_INFO, "e820: %016llx-%016llx %s\n", e->start,
