@@ -8,7 +8,7 @@
 // held in an entry: all of it (start 0, size 2^64), so two touching entries
 // of one type that would add up to that stay two entries.
 #include "e820map.h" // struct e820_map
-#include "output.h" // dprintf
+#include "output.h" // dprintf, output_active
 
 #define E820_1MB 0x100000ULL
 #define E820_16MB 0x1000000ULL
@@ -24,7 +24,7 @@ entry_last(const struct e820_entry *e)
 
 // The size of a and b as one entry, or 0 if they cannot be one: b must
 // start right after a ends and have a's type, and the two together must
-// not be all 2^64 bytes (that size, the sum of theirs, wraps to 0). b lies above a, so its
+// not be all 2^64 bytes (that size wraps to 0). b lies above a, so its
 // start is not 0 and an `a` that ends at the top of the space never
 // seems to touch it.
 static u64
@@ -226,37 +226,36 @@ _Static_assert(sizeof(struct e820_entry) == E820_QEMU_RECORD,
 _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
                "etc/e820 records are read as host integers");
 
-int
-e820map_import_qemu(struct e820_map *m, const void *buf, u32 len)
+// Sets each record r[0..n-1] in order (later ones win), skipping with a
+// log line those that are empty, of a type outside min_type..5, or that
+// run past 2^64 - 1; type 0 (where min_type allows it) makes a hole.
+// `what` names the records in log lines. Returns how many were set.
+static int
+apply_records(struct e820_map *m, const struct e820_entry *r, u32 n,
+              u32 min_type, const char *what)
 {
-    const struct e820_entry *r = buf;
-    u32 n, i;
+    u32 i;
     int applied = 0;
 
-    if (!r)
-        len = 0;
-    if (len % E820_QEMU_RECORD)
-        dprintf(LOG_WARN, "e820: etc/e820 size %u not a multiple of %d,"
-                " ignoring %u trailing bytes\n", len, E820_QEMU_RECORD,
-                len % E820_QEMU_RECORD);
-    n = len / E820_QEMU_RECORD;
     for (i = 0; i < n; i++, r++) {
         u64 start = r->start, size = r->size;
         u32 type = r->type;
 
         if (!size) {
-            dprintf(LOG_DEBUG, "e820: etc/e820 entry %u empty, skipped\n", i);
+            dprintf(LOG_DEBUG, "e820: %s entry %u empty, skipped\n",
+                    what, i);
             continue;
         }
-        if (type < E820_RAM || type > E820_MAX_TYPE) {
-            dprintf(LOG_WARN, "e820: etc/e820 entry %u has unknown type %u,"
+        if (type < min_type || type > E820_MAX_TYPE) {
+            dprintf(LOG_WARN, "e820: %s entry %u has unknown type %u,"
                     " start=0x%llx size=0x%llx, skipped\n",
-                    i, type, start, size);
+                    what, i, type, start, size);
             continue;
         }
         if (start + size - 1 < start) {
-            dprintf(LOG_WARN, "e820: etc/e820 entry %u wraps past 2^64,"
-                    " start=0x%llx size=0x%llx, skipped\n", i, start, size);
+            dprintf(LOG_WARN, "e820: %s entry %u wraps past 2^64,"
+                    " start=0x%llx size=0x%llx, skipped\n",
+                    what, i, start, size);
             continue;
         }
         // Checked as e820map_add() would: set the range directly.
@@ -264,6 +263,25 @@ e820map_import_qemu(struct e820_map *m, const void *buf, u32 len)
             applied++;
     }
     return applied;
+}
+
+int
+e820map_apply_list(struct e820_map *m, const struct e820_entry *list, u32 n)
+{
+    return apply_records(m, list, n, 0, "list");
+}
+
+int
+e820map_import_qemu(struct e820_map *m, const void *buf, u32 len)
+{
+    if (!buf)
+        len = 0;
+    if (len % E820_QEMU_RECORD)
+        dprintf(LOG_WARN, "e820: etc/e820 size %u not a multiple of %d,"
+                " ignoring %u trailing bytes\n", len, E820_QEMU_RECORD,
+                len % E820_QEMU_RECORD);
+    return apply_records(m, buf, len / E820_QEMU_RECORD, E820_RAM,
+                         "etc/e820");
 }
 
 int

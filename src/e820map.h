@@ -48,6 +48,15 @@ int e820map_add(struct e820_map *m, u64 start, u64 size, u32 type);
 // a hole inside one entry needs a free slot.
 int e820map_remove(struct e820_map *m, u64 start, u64 size);
 
+// Sets or removes a list of ranges in one call, in list order: an entry
+// of type 1..5 is set as e820map_add() sets it, one of type 0 is made a
+// hole as e820map_remove() makes it. Entries of size 0 are skipped;
+// those of a type above 5 or that run past 2^64 - 1 are logged and
+// skipped. Returns how many entries were applied (an entry whose add or
+// remove failed for want of room is logged and not counted).
+int e820map_apply_list(struct e820_map *m, const struct e820_entry *list,
+                       u32 n);
+
 // Top of low RAM: the end (exclusive) of the RAM entry that holds address
 // 0x100000 (1 MiB), but at most `limit`. Returns 0 if no RAM entry holds
 // 1 MiB or if limit <= 1 MiB.

@@ -19,6 +19,20 @@
 // that chipset_setup() maps at RCBA: 16 KiB.
 #define ICH9_RCRB_SIZE (16 * 1024)
 
+// What the BIOS itself keeps, set in this order over QEMU's RAM: EBDA,
+// the legacy hole (VGA memory and option ROMs are not RAM to the OS), the
+// BIOS, the flash. On q35 the chipset also decodes the RCRB at RCBA;
+// QEMU's DSDT does not describe it (no PNP0C02 resource), so e820 is the
+// only place the OS can learn that the range is taken. It must stay last:
+// on pc the list ends before it.
+static const struct e820_entry BiosRanges[] = {
+    { EBDA_START, BUILD_LOWMEM_TOP - EBDA_START, E820_RESERVED },
+    { BUILD_LOWMEM_TOP, BUILD_BIOS_ADDR - BUILD_LOWMEM_TOP, 0 }, // a hole
+    { BUILD_BIOS_ADDR, 0x100000 - BUILD_BIOS_ADDR, E820_RESERVED },
+    { FLASH_BASE, 0x100000000ULL - FLASH_BASE, E820_RESERVED },
+    { ICH9_RCBA_ADDR, ICH9_RCRB_SIZE, E820_RESERVED }, // q35 only
+};
+
 static struct e820_entry MemMapEntries[E820_MAX_ENTRIES] NOINIT; // MemMap.count used
 struct e820_map MemMap;
 static u32 LowRamEnd;
@@ -88,21 +102,10 @@ memmap_setup(void)
     e820map_init(&MemMap, MemMapEntries, E820_MAX_ENTRIES);
     if (memmap_from_qemu())
         memmap_from_cmos();
-    // What the BIOS itself keeps: EBDA, the legacy hole (VGA memory and
-    // option ROMs are not RAM to the OS), the BIOS, the flash.
-    e820map_add(&MemMap, EBDA_START, BUILD_LOWMEM_TOP - EBDA_START,
-                E820_RESERVED);
-    e820map_remove(&MemMap, BUILD_LOWMEM_TOP,
-                   BUILD_BIOS_ADDR - BUILD_LOWMEM_TOP);
-    e820map_add(&MemMap, BUILD_BIOS_ADDR, 0x100000 - BUILD_BIOS_ADDR,
-                E820_RESERVED);
-    e820map_add(&MemMap, FLASH_BASE, 0x100000000ULL - FLASH_BASE,
-                E820_RESERVED);
-    // On q35 the chipset decodes the RCRB at RCBA. QEMU's DSDT does not
-    // describe it (no PNP0C02 resource), so e820 is the only place the
-    // OS can learn that the range is taken.
-    if (shadow_machine() == MACHINE_Q35)
-        e820map_add(&MemMap, ICH9_RCBA_ADDR, ICH9_RCRB_SIZE, E820_RESERVED);
+    // One call for all of them: each separate call would be translated
+    // (and executed) again under TCG.
+    e820map_apply_list(&MemMap, BiosRanges, ARRAY_SIZE(BiosRanges)
+                       - (shadow_machine() != MACHINE_Q35));
 
     u32 top = memmap_lowram_top();
     LowRamEnd = top;

@@ -9,7 +9,8 @@
 //   1: 3-byte add/remove operations on 4 KiB pages at the bottom or the
 //      very top of the space, each checked against a page-by-page model
 //      (entries, return value, refusals);
-//   2: free-form operations with 64-bit values, CMOS sizes and imports.
+//   2: free-form operations with 64-bit values, CMOS sizes, imports and
+//      lists.
 // After every call the map must be sorted, without overlap, merged, and
 // unchanged when the call failed.
 #include <stdint.h> // uint8_t
@@ -178,7 +179,7 @@ run_wild(struct e820_map *m, const uint8_t *data, size_t size)
         int ret;
 
         snap(&before, m);
-        switch (op % 6) {
+        switch (op % 7) {
         case 0: // small values collide more
             if (op & 0x80) {
                 a &= 0xffffff;
@@ -211,6 +212,19 @@ run_wild(struct e820_map *m, const uint8_t *data, size_t size)
             REQUIRE(top <= a);
             REQUIRE(top == 0 || top > 0x100000);
             e820map_ram_total(m);
+            ret = 0;
+            break;
+        }
+        case 5: { // a list of up to 4 entries from the next bytes
+            struct e820_entry list[4];
+            u32 n = MIN((size_t)t % 5 * sizeof(list[0]), size)
+                / sizeof(list[0]);
+
+            memcpy(list, data, n * sizeof(list[0]));
+            data += n * sizeof(list[0]);
+            size -= n * sizeof(list[0]);
+            ret = e820map_apply_list(m, list, n);
+            REQUIRE(ret >= 0 && (u32)ret <= n);
             ret = 0;
             break;
         }

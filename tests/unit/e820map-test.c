@@ -628,6 +628,75 @@ test_import_qemu_table_full(void **state)
               { 2 * MB, MB, E820_RESERVED });
 }
 
+// The BIOS's own ranges over QEMU's RAM, as memmap_setup() sets them:
+// a reservation splits the RAM, a type 0 entry cuts a hole, later entries
+// win, and nothing is logged.
+static void
+test_apply_list_bios_ranges(void **state)
+{
+    static const struct e820_entry list[] = {
+        { 0x9fc00, 0x400, E820_RESERVED },
+        { 0xa0000, 0x40000, 0 },
+        { 0xe0000, 0x20000, E820_RESERVED },
+        { 0xfffc0000, 0x40000, E820_RESERVED },
+    };
+
+    (void)state;
+    assert_int_equal(e820map_add(&map, 0, 128 * MB, E820_RAM), 0);
+    assert_int_equal(e820map_apply_list(&map, list, ARRAY_SIZE(list)), 4);
+    CHECK_MAP({ 0, 0x9fc00, E820_RAM },
+              { 0x9fc00, 0x400, E820_RESERVED },
+              { 0xe0000, 0x20000, E820_RESERVED },
+              { MB, 127 * MB, E820_RAM },
+              { 0xfffc0000, 0x40000, E820_RESERVED });
+    assert_int_equal(stub_log_count(), 0);
+}
+
+// Each entry is checked as e820map_add()/e820map_remove() check theirs,
+// with the log line of a bad etc/e820 record; good entries after a bad
+// one still apply.
+static void
+test_apply_list_bad_entries_skipped(void **state)
+{
+    static const struct e820_entry list[] = {
+        { MB, 0, E820_RAM },
+        { 2 * MB, MB, 6 },
+        { TOP - 0xfff, 0x2000, 0 },
+        { 0, 4 * MB, E820_RAM },
+        { MB, MB, 0 },
+    };
+
+    (void)state;
+    assert_int_equal(e820map_apply_list(&map, list, ARRAY_SIZE(list)), 2);
+    assert_true(stub_log_has("e820: list entry 1 has unknown type 6,"
+                             " start=0x200000 size=0x100000, skipped"));
+    assert_true(stub_log_has("e820: list entry 2 wraps past 2^64,"
+                             " start=0xfffffffffffff000 size=0x2000,"
+                             " skipped"));
+    CHECK_MAP({ 0, MB, E820_RAM },
+              { 2 * MB, 2 * MB, E820_RAM });
+    assert_int_equal(e820map_apply_list(&map, NULL, 0), 0);
+}
+
+// An entry that finds the table full is logged and not counted; the map
+// keeps what the entries before it did.
+static void
+test_apply_list_table_full(void **state)
+{
+    static const struct e820_entry list[] = {
+        { 0, 4 * MB, E820_RAM },
+        { MB, MB, 0 },
+        { 2 * MB, 0x1000, E820_RESERVED },
+    };
+
+    (void)state;
+    e820map_init(&map, store, 2);
+    assert_int_equal(e820map_apply_list(&map, list, ARRAY_SIZE(list)), 2);
+    assert_true(stub_log_has("e820: table full at 2 entries, cannot add"));
+    CHECK_MAP({ 0, MB, E820_RAM },
+              { 2 * MB, 2 * MB, E820_RAM });
+}
+
 static void
 test_cmos_small(void **state)
 {
@@ -789,6 +858,9 @@ main(void)
         T(test_import_qemu_bad_records_skipped),
         T(test_import_qemu_empty_and_null),
         T(test_import_qemu_table_full),
+        T(test_apply_list_bios_ranges),
+        T(test_apply_list_bad_entries_skipped),
+        T(test_apply_list_table_full),
         T(test_cmos_small),
         T(test_cmos_qemu_128m),
         T(test_cmos_above_4g),
