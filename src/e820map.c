@@ -8,7 +8,7 @@
 // held in an entry: all of it (start 0, size 2^64), so two touching entries
 // of one type that would add up to that stay two entries.
 #include "e820map.h" // struct e820_map
-#include "output.h" // dprintf, output_active
+#include "output.h" // dprintf
 
 #define E820_1MB 0x100000ULL
 #define E820_16MB 0x1000000ULL
@@ -330,8 +330,6 @@ type_name(u32 type)
 void
 e820map_dump(const struct e820_map *m)
 {
-    if (!output_active())
-        return; // the loop does nothing else
     for (int i = 0; i < m->count; i++) {
         const struct e820_entry *e = &m->entries[i];
         dprintf(LOG_INFO, "e820: %016llx-%016llx %s\n", e->start,

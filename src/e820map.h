@@ -90,7 +90,8 @@ int e820map_import_qemu(struct e820_map *m, const void *buf, u32 len);
 int e820map_from_cmos(struct e820_map *m, u16 ext_kb_30, u16 ext64k_34,
                       u32 high64k_5b);
 
-// Logs every entry at LOG_INFO, one line each (start-end type).
+// Logs every entry at LOG_INFO, one line each (start-end type). It loops
+// even when no one listens: callers check output_active() first.
 void e820map_dump(const struct e820_map *m);
 
 #endif // E820MAP_H

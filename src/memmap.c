@@ -11,7 +11,7 @@
 #include "hw/rtc.h" // rtc_read
 #include "malloc.h" // malloc_setup_high
 #include "memmap.h" // memmap_setup
-#include "output.h" // dprintf
+#include "output.h" // dprintf, output_active
 
 #define E820_MAX_ENTRIES 64
 #define EBDA_START (BUILD_LOWMEM_TOP - BUILD_EBDA_KB * 1024)
@@ -102,8 +102,8 @@ memmap_setup(void)
     e820map_init(&MemMap, MemMapEntries, E820_MAX_ENTRIES);
     if (memmap_from_qemu())
         memmap_from_cmos();
-    // One call for all of them: each separate call would be translated
-    // (and executed) again under TCG.
+    // One call for all of them: under TCG each call site of its own,
+    // with its 64-bit arguments, would be translated for one use.
     e820map_apply_list(&MemMap, BiosRanges, ARRAY_SIZE(BiosRanges)
                        - (shadow_machine() != MACHINE_Q35));
 
@@ -116,10 +116,14 @@ memmap_setup(void)
     u32 high = top - HIGH_ZONE_SIZE;
     malloc_setup_high(high, top);
     e820map_add(&MemMap, high, HIGH_ZONE_SIZE, E820_RESERVED);
-    dprintf(LOG_INFO, "e820: low ram top 0x%08x, high zone 0x%08x-0x%08x,"
-            " ram total %u MiB\n", top, high, top - 1,
-            (u32)(e820map_ram_total(&MemMap) >> 20));
-    e820map_dump(&MemMap);
+    // The map is logged only when someone listens: the dump's loop
+    // (and the call to it) would be translated for nothing.
+    if (output_active()) {
+        dprintf(LOG_INFO, "e820: low ram top 0x%08x, high zone"
+                " 0x%08x-0x%08x, ram total %u MiB\n", top, high, top - 1,
+                (u32)(e820map_ram_total(&MemMap) >> 20));
+        e820map_dump(&MemMap);
+    }
 }
 
 // Whole pages only: an OS uses no partial page, and Linux relocates an
@@ -130,7 +134,9 @@ memmap_prepboot(void)
 {
     static u32 returned_end; // where what an earlier call returned ends
     u32 start = zone_high_end() - HIGH_ZONE_SIZE;
-    u32 end = MAX(ALIGN_DOWN(zone_high_used_start(), 4096), start);
+    // Read once: MAX() evaluates its arguments twice.
+    u32 used = ALIGN_DOWN(zone_high_used_start(), 4096);
+    u32 end = MAX(used, start);
     if (end < returned_end) {
         // Allocated since the last call (the PVH loader's structures):
         // reserved again. What the zone keeps above (the FACS's ACPI NVS
