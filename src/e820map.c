@@ -69,9 +69,14 @@ static int
 e820map_apply(struct e820_map *m, u64 start, u64 last, u32 type)
 {
     struct e820_entry *e = m->entries, *end = e, *lo, *hi, *s;
-    struct e820_entry piece[3], *p = piece;
+    // The pieces go to buf[1..3]. buf[0], and buf[1] until a piece is
+    // there, have type 0, which merges with no entry: so the neighbour
+    // merges below need no test for "no piece at all".
+    struct e820_entry buf[4], *piece = buf + 1, *p = piece;
     int n, shift;
     u64 size;
+
+    buf[0].type = buf[1].type = 0;
 
     if (m->count) // an empty map may have no storage: NULL + 0 is not C
         end += m->count;
@@ -102,12 +107,12 @@ e820map_apply(struct e820_map *m, u64 start, u64 last, u32 type)
         p = piece_push(piece, p);
     }
     n = p - piece;
-    if (n && lo > e && (size = merged_size(lo - 1, piece))) {
+    if (lo > e && (size = merged_size(lo - 1, piece))) {
         lo--;
         piece[0].start = lo->start;
         piece[0].size = size;
     }
-    if (n && hi < end && (size = merged_size(p - 1, hi))) {
+    if (hi < end && (size = merged_size(p - 1, hi))) {
         p[-1].size = size;
         hi++;
     }
