@@ -9,6 +9,7 @@
 // of one type that would add up to that stay two entries.
 #include "e820map.h" // struct e820_map
 #include "output.h" // dprintf
+#include "string.h" // memcpy
 
 #define E820_1MB 0x100000ULL
 #define E820_16MB 0x1000000ULL
@@ -130,7 +131,8 @@ e820map_apply(struct e820_map *m, u64 start, u64 last, u32 type)
         return -1;
     }
     // Slide the entries after the range to their place an entry at a
-    // time (from the end when they move up), then put the pieces in.
+    // time (from the end when they move up), then put the pieces in with
+    // memcpy(): its code is translated already, a loop here would be too.
     if (shift > 0) {
         for (s = end; s > hi; s--)
             s[shift - 1] = s[-1];
@@ -138,8 +140,7 @@ e820map_apply(struct e820_map *m, u64 start, u64 last, u32 type)
         for (s = hi; s < end; s++)
             s[shift] = *s;
     }
-    for (p = piece; n--; )
-        *lo++ = *p++;
+    memcpy(lo, piece, n * sizeof(*piece));
     m->count += shift;
     return 0;
 }
