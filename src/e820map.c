@@ -39,7 +39,12 @@ merged_size(const struct e820_entry *a, const struct e820_entry *b)
 void
 e820map_init(struct e820_map *m, struct e820_entry *storage, int max)
 {
-    m->entries = storage;
+    // Without storage the map points at a spare entry of its own that is
+    // never read or written (max is 0), so that every function may
+    // compute entries + count without testing for NULL.
+    static struct e820_entry none[1];
+
+    m->entries = storage ? storage : none;
     m->count = 0;
     m->max = storage && max > 0 ? max : 0;
 }
@@ -69,7 +74,7 @@ piece_push(struct e820_entry *piece, struct e820_entry *p)
 static int
 e820map_apply(struct e820_map *m, u64 start, u64 last, u32 type)
 {
-    struct e820_entry *e = m->entries, *end = e, *lo, *hi, *s;
+    struct e820_entry *e = m->entries, *end = e + m->count, *lo, *hi, *s;
     // The pieces go to buf[1..3]. buf[0], and buf[1] until a piece is
     // there, have type 0, which merges with no entry: so the neighbour
     // merges below need no test for "no piece at all".
@@ -79,8 +84,6 @@ e820map_apply(struct e820_map *m, u64 start, u64 last, u32 type)
 
     buf[0].type = buf[1].type = 0;
 
-    if (m->count) // an empty map may have no storage: NULL + 0 is not C
-        end += m->count;
     // Entries lo..hi-1 are those that overlap [start, last]. Searched
     // from the top: most ranges the BIOS sets lie high in the map.
     for (hi = end; hi > e && hi[-1].start > last; hi--)
