@@ -90,7 +90,7 @@ e820map_apply(struct e820_map *m, u64 start, u64 last, u32 type)
         ;
     for (lo = hi; lo > e && entry_last(lo - 1) >= start; lo--)
         ;
-    if (hi == lo && !type)
+    if (!type && hi == lo)
         return 0; // removing what is not there
     if (hi > lo && lo->start < start) {
         p->start = lo->start;
@@ -202,9 +202,7 @@ e820map_ram_top_below(const struct e820_map *m, u64 limit)
 
         if (e->type != E820_RAM || E820_1MB - e->start >= e->size)
             continue;
-        if (entry_last(e) >= limit - 1)
-            return limit;
-        return entry_last(e) + 1;
+        return MIN(entry_last(e), limit - 1) + 1;
     }
     return 0;
 }
