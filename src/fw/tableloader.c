@@ -69,7 +69,8 @@ struct cmd {
                       (c)->name, (c)->file, ##__VA_ARGS__)              \
       : (void)0), -1)
 
-static struct tableloader_file Files[TABLELOADER_MAX_FILES] NOINIT; // FileCount used
+// FileCount used; Files[FileCount] is where a name is staged (below).
+static struct tableloader_file Files[TABLELOADER_MAX_FILES + 1] NOINIT;
 static int FileCount;
 // Per blob, the 32-bit words that hold its name and NUL; the blob found
 // last (below FileCount once a blob exists).
@@ -99,53 +100,23 @@ name_ok(const char *name)
     return strnlen(name, TABLELOADER_NAME_SIZE) < TABLELOADER_NAME_SIZE;
 }
 
-// [offset, offset + len) inside size bytes, without u32 overflow.
+// [offset, offset + len) inside size bytes; summed in 64 bits, which
+// cannot overflow (one test instead of two).
 static bool
 range_ok(u32 offset, u32 len, u32 size)
 {
-    return offset <= size && len <= size - offset;
+    return (u64)offset + len <= size;
 }
+
+// The largest value a pointer of each size holds; 0 for invalid sizes.
+static const u64 PtrMax[9] = {
+    [1] = 0xff, [2] = 0xffff, [4] = 0xffffffff, [8] = ~0ULL,
+};
 
 static bool
 ptr_size_ok(u8 size)
 {
-    return size == 1 || size == 2 || size == 4 || size == 8;
-}
-
-static bool
-fits(u64 value, u8 size)
-{
-    return size >= 8 || !(value >> (size * 8));
-}
-
-static u64
-get_le(const u8 *p, u8 size)
-{
-    u64 v = 0;
-
-    while (size--)
-        v = (v << 8) | p[size];
-    return v;
-}
-
-static void
-put_le(u8 *p, u64 v, u8 size)
-{
-    u8 i;
-
-    for (i = 0; i < size; i++, v >>= 8)
-        p[i] = v;
-}
-
-static struct tableloader_file *
-find_blob(const char *name)
-{
-    int i;
-
-    for (i = 0; i < FileCount; i++)
-        if (strcmp(Files[i].name, name) == 0)
-            return &Files[i];
-    return NULL;
+    return size < ARRAY_SIZE(PtrMax) && PtrMax[size];
 }
 
 // A 32-bit load of part of a name; names sit at 4-byte offsets in entries
@@ -186,6 +157,30 @@ find_field(const char *field)
     return NULL;
 }
 
+// Copies name zero-padded into the spare slot Files[FileCount], the form
+// in which find_field() matches it word for word, and returns its length
+// (TABLELOADER_NAME_SIZE when it is not terminated in that many bytes).
+static u32
+stage_name(const char *name)
+{
+    char *staged = Files[FileCount].name;
+    u32 len = strnlen(name, TABLELOADER_NAME_SIZE);
+
+    memset(staged, 0, TABLELOADER_NAME_SIZE);
+    memcpy(staged, name, len);
+    return len;
+}
+
+// The blob named name (any string); names past TABLELOADER_NAME_SIZE - 1
+// bytes name none.
+static struct tableloader_file *
+find_blob(const char *name)
+{
+    if (stage_name(name) >= TABLELOADER_NAME_SIZE)
+        return NULL;
+    return find_field(Files[FileCount].name);
+}
+
 const struct tableloader_file *
 tableloader_find(const char *name)
 {
@@ -224,15 +219,16 @@ cmd_allocate(struct cmd *c, const struct loader_entry *e)
 {
     const struct fwcfg_file *f;
     struct tableloader_file *b;
-    u32 align = e->alloc.align ? e->alloc.align : 1, len;
+    u32 align = e->alloc.align ? e->alloc.align : 1;
+    u32 len = stage_name(e->alloc.file);
     enum zone_id zone;
     void *data;
 
-    if (!name_ok(e->alloc.file))
+    if (len >= TABLELOADER_NAME_SIZE)
         return BAD(c, "name not terminated in %u bytes",
                    TABLELOADER_NAME_SIZE);
     c->file = e->alloc.file;
-    b = find_blob(c->file);
+    b = find_field(Files[FileCount].name);
     if (b)
         return BAD(c, "already allocated at 0x%08x",
                    (u32)blob_addr(b->data));
@@ -258,12 +254,9 @@ cmd_allocate(struct cmd *c, const struct loader_entry *e)
         return BAD(c, "no room for size %u", f->size);
     if (fw_cfg_read_file(f, 0, data, f->size))
         return BAD(c, "fw_cfg read failed, size %u", f->size);
-    len = strnlen(c->file, TABLELOADER_NAME_SIZE);
     // At most 55 name bytes and the NUL: 14 words, all inside the field.
     FileNameWords[FileCount] = len / 4 + 1;
-    b = &Files[FileCount++];
-    memset(b->name, 0, sizeof(b->name));
-    memcpy(b->name, c->file, len);
+    b = &Files[FileCount++]; // its name is staged already
     b->data = data;
     b->size = f->size;
     b->zone = e->alloc.zone;
@@ -302,13 +295,17 @@ cmd_add_pointer(struct cmd *c, const struct loader_entry *e)
     if (!range_ok(offset, size, dest->size))
         return BAD(c, "offset 0x%x size %u outside blob size %u", offset,
                    size, dest->size);
+    // x86 and the field are little-endian: the field is the low `size`
+    // bytes of a u64.
     p = (u8 *)dest->data + offset;
-    old = get_le(p, size);
-    sum = old + blob_addr(src->data);
-    if (sum < old || !fits(sum, size))
+    old = 0;
+    memcpy(&old, p, size);
+    // old <= PtrMax[size] (it came from size bytes), so this cannot wrap.
+    if (blob_addr(src->data) > PtrMax[size] - old)
         return BAD(c, "value 0x%llx + 0x%llx does not fit size %u", old,
                    blob_addr(src->data), size);
-    put_le(p, sum, size);
+    sum = old + blob_addr(src->data);
+    memcpy(p, &sum, size);
     return 0;
 }
 
@@ -368,7 +365,7 @@ cmd_write_pointer(struct cmd *c, const struct loader_entry *e)
     const struct fwcfg_file *f;
     struct tableloader_file *src;
     u32 dst_offset = e->wrptr.dst_offset, src_offset = e->wrptr.src_offset;
-    u8 size = e->wrptr.size, buf[8];
+    u8 size = e->wrptr.size;
     u64 value;
 
     if (!name_ok(e->wrptr.dest))
@@ -396,12 +393,12 @@ cmd_write_pointer(struct cmd *c, const struct loader_entry *e)
         return BAD(c, "src_offset 0x%x outside src blob size %u",
                    src_offset, src->size);
     value = blob_addr(src->data) + src_offset;
-    if (!fits(value, size))
+    if (value > PtrMax[size])
         return BAD(c, "value 0x%llx does not fit size %u", value, size);
     if (!fw_cfg_has_dma())
         return BAD(c, "refused: no fw_cfg dma");
-    put_le(buf, value, size);
-    if (fw_cfg_write_file(f, dst_offset, buf, size))
+    // Little-endian: the low `size` bytes of value are the pointer.
+    if (fw_cfg_write_file(f, dst_offset, &value, size))
         return BAD(c, "fw_cfg write failed at 0x%x", dst_offset);
     stash_wp(c, f->select, size, dst_offset, value);
     return 0;
@@ -469,7 +466,7 @@ tableloader_run(bool stash_s3)
     for (i = 0; i < count; i++)
         if (run_entry(i, &script[i]) == 0)
             done++;
-    for (i = 0; i < (u32)FileCount; i++)
+    for (i = 0; output_active() && i < (u32)FileCount; i++)
         dprintf(LOG_INFO, "loader: %s at 0x%08x size %u (%s)\n",
                 Files[i].name, (u32)blob_addr(Files[i].data), Files[i].size,
                 Files[i].zone == TABLELOADER_ZONE_FSEG ? "fseg" : "high");
