@@ -72,10 +72,8 @@ struct cmd {
 // FileCount used; Files[FileCount] is where a name is staged (below).
 static struct tableloader_file Files[TABLELOADER_MAX_FILES + 1] NOINIT;
 static int FileCount;
-// Per blob, the 32-bit words that hold its name and NUL; the blob found
-// last (below FileCount once a blob exists).
+// Per blob, the 32-bit words that hold its name and NUL.
 static u8 FileNameWords[TABLELOADER_MAX_FILES];
-static int LastFile;
 static bool StashS3, WpOverflow;
 
 // Kept for S3 resume, which replays them into fw_cfg. (S3 off is
@@ -100,12 +98,12 @@ name_ok(const char *name)
     return strnlen(name, TABLELOADER_NAME_SIZE) < TABLELOADER_NAME_SIZE;
 }
 
-// [offset, offset + len) inside size bytes; summed in 64 bits, which
-// cannot overflow (one test instead of two).
+// [offset, offset + len) inside size bytes, without u32 overflow; both
+// tests evaluated, so one branch.
 static bool
 range_ok(u32 offset, u32 len, u32 size)
 {
-    return (u64)offset + len <= size;
+    return (offset <= size) & (len <= size - offset);
 }
 
 // The largest value a pointer of each size holds; 0 for invalid sizes.
@@ -116,7 +114,8 @@ static const u64 PtrMax[9] = {
 static bool
 ptr_size_ok(u8 size)
 {
-    return size < ARRAY_SIZE(PtrMax) && PtrMax[size];
+    // The low half is nonzero for every valid size.
+    return size < ARRAY_SIZE(PtrMax) && (u32)PtrMax[size];
 }
 
 // A 32-bit load of part of a name; names sit at 4-byte offsets in entries
@@ -145,15 +144,11 @@ field_is_blob(const char *field, int i)
 static struct tableloader_file *
 find_field(const char *field)
 {
-    int i = LastFile, n;
+    int i;
 
-    // From the blob found last (runs of commands name the same one),
-    // round the table once.
-    for (n = 0; n < FileCount; n++, i = i + 1 < FileCount ? i + 1 : 0)
-        if (field_is_blob(field, i)) {
-            LastFile = i;
+    for (i = 0; i < FileCount; i++)
+        if (field_is_blob(field, i))
             return &Files[i];
-        }
     return NULL;
 }
 
@@ -440,7 +435,6 @@ tableloader_run(bool stash_s3)
     int done = 0;
 
     FileCount = 0;
-    LastFile = 0;
     WpCount = 0;
     WpOverflow = false;
     StashS3 = stash_s3;
