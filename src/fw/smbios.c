@@ -103,14 +103,12 @@ walk_tables(const u8 *buf, u32 len, struct walk *w)
         }
         type = buf[off];
         length = buf[off + 1];
-        if (length < sizeof(struct smbios_header)) {
-            bad_structure(n, off, type, length, "formatted area below 4"
-                          " bytes");
-            return -1;
-        }
-        if (length > left) {
-            bad_structure(n, off, type, length, "formatted area past the"
-                          " end");
+        // Both length refusals in one branch (`|`, not `||`).
+        if ((length < sizeof(struct smbios_header)) | (length > left)) {
+            bad_structure(n, off, type, length,
+                          length < sizeof(struct smbios_header)
+                          ? "formatted area below 4 bytes"
+                          : "formatted area past the end");
             return -1;
         }
         end = strings_end(buf, strings_len, off + length);
@@ -123,13 +121,12 @@ walk_tables(const u8 *buf, u32 len, struct walk *w)
         if (size > max)
             max = size;
         n++;
+        // Flags and maximum without branches: a reserved handle counts as
+        // 0, which never raises the maximum.
         handle = buf[off + 2] | buf[off + 3] << 8;
-        if (!handle)
-            handle0_used = true;
-        else if (handle < HANDLE_RESERVED && handle > max_handle)
-            max_handle = handle;
-        if (type == SMBIOS_TYPE_BIOS)
-            has_bios = true;
+        handle0_used |= !handle;
+        max_handle = MAX(max_handle, handle < HANDLE_RESERVED ? handle : 0);
+        has_bios |= type == SMBIOS_TYPE_BIOS;
         if (type == SMBIOS_TYPE_END_OF_TABLE) {
             if (end != len) {
                 dprintf(LOG_WARN, "smbios: %u bytes after the end-of-table"
@@ -346,42 +343,49 @@ _Static_assert(sizeof(REEF_VERSION) > 1, "REEF_VERSION is empty");
 _Static_assert(sizeof(REEF_BUILD_DATE) == 11,
                "REEF_BUILD_DATE is not YYYY-MM-DD");
 
+// Our type 0 but its handle, whole: every byte is known when compiling,
+// so writing it is one copy (field by field it was a `rep stos` and two
+// `rep movs`, each a TCG block of its own).
+#define D REEF_BUILD_DATE
+static const struct {
+    u8 formatted[TYPE0_FORMATTED];
+    char vendor[sizeof(TYPE0_VENDOR)];
+    char version[sizeof(REEF_VERSION)];
+    char date[TYPE0_DATE_LEN + 1];
+    u8 end; // ends the string-set
+} PACKED Type0 = {
+    .formatted = {
+        [0] = SMBIOS_TYPE_BIOS,
+        [1] = TYPE0_FORMATTED,
+        // [2], [3]: the handle, written by write_type0()
+        [4] = 1, // vendor
+        [5] = 2, // version
+        [6] = 0x00, [7] = 0xe0, // starting segment 0xe000 (the image's
+                                // runtime window)
+        [8] = 3, // release date
+        [9] = TYPE0_ROM_SIZE_64K,
+        [10] = TYPE0_CHAR_NOT_SUPPORTED,
+        [0x12] = CONFIG_ACPI ? TYPE0_EXT1_ACPI : 0,
+        [0x13] = TYPE0_EXT2_VM,
+        [0x14] = 0, [0x15] = 1, // system BIOS major/minor release
+        [0x16] = 0xff, [0x17] = 0xff, // no embedded controller
+    },
+    .vendor = TYPE0_VENDOR,
+    .version = REEF_VERSION,
+    // SMBIOS wants mm/dd/yyyy.
+    .date = { D[5], D[6], '/', D[8], D[9], '/', D[0], D[1], D[2], D[3], 0 },
+    .end = 0,
+};
+#undef D
+_Static_assert(sizeof(Type0) == TYPE0_LEN, "type 0 template size");
+
 // Writes our type 0, TYPE0_LEN bytes, at t.
 static void
 write_type0(u8 *t, u16 handle)
 {
-    // SMBIOS wants mm/dd/yyyy.
-    const char *d = REEF_BUILD_DATE;
-    const char date[TYPE0_DATE_LEN] = {
-        d[5], d[6], '/', d[8], d[9], '/', d[0], d[1], d[2], d[3]
-    };
-    u8 *s = t + TYPE0_FORMATTED;
-
-    memset(t, 0, TYPE0_FORMATTED);
-    t[0] = SMBIOS_TYPE_BIOS;
-    t[1] = TYPE0_FORMATTED;
+    memcpy(t, &Type0, TYPE0_LEN);
     t[2] = handle;
     t[3] = handle >> 8;
-    t[4] = 1; // vendor
-    t[5] = 2; // version
-    t[6] = 0x00; // starting segment 0xe000 (the image's runtime window)
-    t[7] = 0xe0;
-    t[8] = 3; // release date
-    t[9] = TYPE0_ROM_SIZE_64K;
-    t[10] = TYPE0_CHAR_NOT_SUPPORTED;
-    t[0x12] = CONFIG_ACPI ? TYPE0_EXT1_ACPI : 0;
-    t[0x13] = TYPE0_EXT2_VM;
-    t[0x14] = 0; // system BIOS major/minor release
-    t[0x15] = 1;
-    t[0x16] = t[0x17] = 0xff; // no embedded controller
-    memcpy(s, TYPE0_VENDOR, sizeof(TYPE0_VENDOR));
-    s += sizeof(TYPE0_VENDOR);
-    memcpy(s, REEF_VERSION, sizeof(REEF_VERSION));
-    s += sizeof(REEF_VERSION);
-    memcpy(s, date, TYPE0_DATE_LEN);
-    s += TYPE0_DATE_LEN;
-    *s++ = 0;
-    *s = 0; // ends the string-set
 }
 
 // QEMU's table, walked into *w, is the *len bytes at block + TYPE0_LEN.
