@@ -103,12 +103,14 @@ walk_tables(const u8 *buf, u32 len, struct walk *w)
         }
         type = buf[off];
         length = buf[off + 1];
-        // Both length refusals in one branch (`|`, not `||`).
-        if ((length < sizeof(struct smbios_header)) | (length > left)) {
-            bad_structure(n, off, type, length,
-                          length < sizeof(struct smbios_header)
-                          ? "formatted area below 4 bytes"
-                          : "formatted area past the end");
+        if (length < sizeof(struct smbios_header)) {
+            bad_structure(n, off, type, length, "formatted area below 4"
+                          " bytes");
+            return -1;
+        }
+        if (length > left) {
+            bad_structure(n, off, type, length, "formatted area past the"
+                          " end");
             return -1;
         }
         end = strings_end(buf, strings_len, off + length);

@@ -98,12 +98,11 @@ name_ok(const char *name)
     return strnlen(name, TABLELOADER_NAME_SIZE) < TABLELOADER_NAME_SIZE;
 }
 
-// [offset, offset + len) inside size bytes, without u32 overflow; both
-// tests evaluated, so one branch.
+// [offset, offset + len) inside size bytes, without u32 overflow.
 static bool
 range_ok(u32 offset, u32 len, u32 size)
 {
-    return (offset <= size) & (len <= size - offset);
+    return offset <= size && len <= size - offset;
 }
 
 // The largest value a pointer of each size holds; 0 for invalid sizes.
