@@ -455,50 +455,46 @@ assign(struct pa_tree *t)
 // The common case, one root bus and nothing else (no bridge, no pxb
 // root), in less code: what prepare(), start_high(), a first pass of the
 // general loop and assign() give when everything fits at once. The
-// groups of the root hold only resources, aligned to their size, so
-// packing largest first needs no sorted list (each size, largest first,
-// in input order), and each group alone fills its window. False when a
-// window overflows: the general passes then start over.
+// groups of the root hold only resources, aligned to their size, so one
+// list of every resource, largest first (ties in input order), packs all
+// three groups in one pass, and each group alone fills its window. False
+// when a window overflows: the general passes then start over.
 static bool
 run_flat(struct pa_tree *t)
 {
     struct pa_bus *bus = &t->bus[0];
+    u16 *list = t->scratch;
     bool high = has_high_window(t) && t->high_min;
     for (int k = 0; k < t->nres; k++) {
         struct pa_res *r = &t->res[k];
         r->state = PA_PLACED;
         r->high = high && r->type == PA_PREF && (r->flags & PA_RES_64)
             && r->size >= t->high_min;
+        int i = k; // insertion sort: strictly smaller ones move up
+        for (; i > 0 && t->res[list[i - 1]].size < r->size; i--)
+            list[i] = list[i - 1];
+        list[i] = k;
+    }
+    // Larger powers of two go first, so each offset stays aligned, and
+    // the first item of a group gives its alignment. Size 0 ones come
+    // last and take no room (nor give an alignment a non-empty group
+    // would use).
+    u64 off[PA_NTYPES] = { 0 }, align[PA_NTYPES] = { 0 };
+    for (int i = 0; i < t->nres; i++) {
+        struct pa_res *r = &t->res[list[i]];
+        int g = res_group(t, r);
+        if (!off[g])
+            align[g] = r->size;
+        r->off = off[g];
+        off[g] += r->size;
+        if (off[g] < r->size)
+            return false; // more than 2^64 bytes
     }
     for (int g = 0; g < PA_NTYPES; g++) {
-        u64 off = 0, prev = ~0ULL, size, align = 1;
-        for (;;) {
-            size = 0; // the largest size below prev in group g
-            for (int k = 0; k < t->nres; k++) {
-                const struct pa_res *r = &t->res[k];
-                if (r->size < prev && r->size > size
-                    && res_group(t, r) == g)
-                    size = r->size;
-            }
-            if (!size)
-                break;
-            align = MAX(align, size);
-            for (int k = 0; k < t->nres; k++) {
-                struct pa_res *r = &t->res[k];
-                if (r->size != size || res_group(t, r) != g)
-                    continue;
-                // Larger powers of two went first: off stays aligned.
-                r->off = off;
-                off += size;
-                if (off < size)
-                    return false; // more than 2^64 bytes
-            }
-            prev = size;
-        }
-        if (!place_span(t, g, off, align))
+        if (!place_span(t, g, off[g], align[g]))
             return false;
-        bus->size[g] = off;
-        bus->base[g] = off ? t->used_start[g] : 0;
+        bus->size[g] = off[g];
+        bus->base[g] = off[g] ? t->used_start[g] : 0;
         bus->reserve[g] = 0; // as prepare() does for a root
     }
     bus->pref_high = bus->size[PA_PREF] != 0;
