@@ -197,15 +197,14 @@ place_span(struct pa_tree *t, int g, u64 size, u64 align)
     t->used_start[g] = t->used_end[g] = base;
     if (!size)
         return true;
-    if (w->end <= floor || size > w->end - floor)
-        return false;
     if (g != PA_MEM) { // upwards from the start, while that fits
         base = align_up(w->start, align);
         if (base <= w->end && size <= w->end - base)
             goto placed;
     }
+    // Against the end; an empty window (end <= floor) fails here too.
     base = ALIGN_DOWN(w->end - size, align);
-    if (base < floor)
+    if (size > w->end || base < floor)
         return false;
 placed:
     t->used_start[g] = base;
