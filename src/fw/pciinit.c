@@ -548,11 +548,13 @@ pci_bridge_program(const struct pci_device *d, const struct pa_bus *b)
                 b->dropped & 1 << PA_PREF ? " pref" : "");
 }
 
-// The ISA IRQ of a function's pin: swizzled through every bridge to the
-// root bus, then routed like that slot on bus 0.
+// The cache line size, and the ISA IRQ of a function's pin: swizzled
+// through every bridge to the root bus, then routed like that slot on
+// bus 0.
 static void
 pci_irq_setup(struct pci_device *d)
 {
+    pci_config_writeb(d->bdf, PCI_CACHE_LINE_SIZE, PCI_CACHE_LINE);
     if (!d->pin)
         return;
     const struct pci_device *p = d;
@@ -564,18 +566,23 @@ pci_irq_setup(struct pci_device *d)
         pci_config_writeb(d->bdf, PCI_INTERRUPT_LINE, d->irq);
 }
 
-// BARs of function i (resources from *k on), then its command register.
+// BARs of function i (resources from *k on), its command register, then
+// cache line size and interrupt line (one loop over the functions does
+// all).
 static void
 pci_device_program(int i, const struct pa_tree *t, int *k)
 {
-    const struct pci_device *d = &Devices[i];
+    struct pci_device *d = &Devices[i];
     u16 bdf = d->bdf, on = 0, off = 0;
     for (; *k < t->nres && (int)(t->res[*k].tag >> 3) == i; (*k)++) {
         const struct pa_res *r = &t->res[*k];
         int bar = r->tag & 7;
         u16 space = r->type == PA_IO ? PCI_COMMAND_IO : PCI_COMMAND_MEMORY;
-        char label[6] = { 'b', 'a', 'r', ' ', '0' + bar, 0 };
-        const char *name = bar == PCI_ROM_TAG ? "rom" : label;
+        // Looked up only when a log line is printed.
+        static const char names[PCI_ROM_TAG + 1][6] = {
+            "bar 0", "bar 1", "bar 2", "bar 3", "bar 4", "bar 5", "",
+            "rom" };
+        const char *name = names[bar];
         if (r->state != PA_PLACED) {
             dprintf(LOG_WARN, "pci: " BDF_FMT " %s %s size 0x%llx: %s,"
                     " left unassigned\n", BDF_ARGS(bdf), name,
@@ -610,6 +617,16 @@ pci_device_program(int i, const struct pa_tree *t, int *k)
     }
     // io, memory, master: bits 0-2; what decoded before sizing does again.
     pci_config_writeb(bdf, PCI_COMMAND, (u8)d->command | on);
+    pci_irq_setup(d);
+}
+
+// Without resources assigned, cache line sizes and interrupt lines all
+// the same.
+static void
+pci_irq_setup_all(void)
+{
+    for (int i = 0; i < DeviceCount; i++)
+        pci_irq_setup(&Devices[i]);
 }
 
 static void
@@ -626,6 +643,7 @@ pci_assign(void)
                          + 2 * PCIALLOC_SCRATCH(maxres, nbus), 8);
     if (!mem) {
         dprintf(LOG_ERR, "pci: no memory to assign resources\n");
+        pci_irq_setup_all();
         return;
     }
     struct pa_tree t = { .nbus = nbus, .bus = (void *)mem,
@@ -647,6 +665,7 @@ pci_assign(void)
         for (int i = 0; i < DeviceCount; i++)
             pci_config_writew(Devices[i].bdf, PCI_COMMAND,
                               Devices[i].command);
+        pci_irq_setup_all();
         return;
     }
     for (int i = 0; i < DeviceCount; i++)
@@ -656,7 +675,7 @@ pci_assign(void)
     for (int i = 0; i < DeviceCount; i++)
         pci_device_program(i, &t, &k);
     static const char *const names[] = { "io", "mem32", "mem64" };
-    for (int g = 0; g < PA_NTYPES; g++)
+    for (int g = 0; g < PA_NTYPES && output_active(); g++)
         dprintf(LOG_INFO, "pci: %s window 0x%llx-0x%llx, used 0x%llx-0x%llx"
                 "\n", names[g], t.win[g].reach ? t.win[g].reach
                 : t.win[g].start, t.win[g].end - 1,
@@ -676,11 +695,6 @@ pci_setup(void)
     pci_find_roots();
     pci_enumerate();
     pci_assign();
-    for (int i = 0; i < DeviceCount; i++) {
-        pci_config_writeb(Devices[i].bdf, PCI_CACHE_LINE_SIZE,
-                          PCI_CACHE_LINE);
-        pci_irq_setup(&Devices[i]);
-    }
     dprintf(LOG_INFO, "pci: %d functions on bus 0, %d in all, %d root"
             " buses\n", Bus0Count, DeviceCount, RootCount);
 }
