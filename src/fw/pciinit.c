@@ -365,7 +365,9 @@ static int
 pci_bar_size(u16 bdf, u32 reg, u32 old, u32 val, bool rom, bool last,
              struct pa_res *r)
 {
-    u64 mask;
+    // The mask's halves; the upper one only matters for a 64-bit BAR
+    // (all ones in the log line of a 32-bit one).
+    u32 mask = val & PCI_BASE_ADDRESS_MEM_MASK, high = ~0U;
     int used = 1;
     r->flags = 0;
     r->type = PA_MEM;
@@ -379,21 +381,22 @@ pci_bar_size(u16 bdf, u32 reg, u32 old, u32 val, bool rom, bool last,
     } else {
         if (val & PCI_BASE_ADDRESS_MEM_PREFETCH)
             r->type = PA_PREF;
-        mask = val & PCI_BASE_ADDRESS_MEM_MASK;
         if ((val & 6) == PCI_BASE_ADDRESS_MEM_TYPE_64 && !last) {
-            mask |= (u64)pci_config_writel_readl(bdf, reg + 4, ~0U) << 32;
+            high = pci_config_writel_readl(bdf, reg + 4, ~0U);
             r->flags = PA_RES_64;
             used = 2;
         }
     }
-    if (mask && !(r->flags & PA_RES_64))
-        mask |= 0xffffffff00000000ULL;
-    r->size = -mask;
-    if (r->size & (r->size - 1)) {
+    // A 32-bit BAR takes 2^32 - mask, or nothing when no bit stuck (-0 is
+    // 0); only a 64-bit one needs 64-bit arithmetic.
+    u64 size = used == 2 ? -((u64)high << 32 | mask) : (u32)-mask;
+    if (size & (size - 1)) {
         dprintf(LOG_WARN, "pci: " BDF_FMT " register 0x%02x: mask 0x%llx"
-                " is no BAR size, ignored\n", BDF_ARGS(bdf), reg, mask);
-        r->size = 0;
+                " is no BAR size, ignored\n", BDF_ARGS(bdf), reg,
+                (u64)high << 32 | mask);
+        size = 0;
     }
+    r->size = size;
     if (!r->size && val != old) {
         pci_config_writel(bdf, reg, old);
         if (used == 2)
