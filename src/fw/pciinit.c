@@ -585,10 +585,9 @@ pci_device_program(int i, const struct pa_tree *t, int *k)
         static const char names[PCI_ROM_TAG + 1][6] = {
             "bar 0", "bar 1", "bar 2", "bar 3", "bar 4", "bar 5", "",
             "rom" };
-        const char *name = names[bar];
         if (r->state != PA_PLACED) {
             dprintf(LOG_WARN, "pci: " BDF_FMT " %s %s size 0x%llx: %s,"
-                    " left unassigned\n", BDF_ARGS(bdf), name,
+                    " left unassigned\n", BDF_ARGS(bdf), names[bar],
                     pci_res_name(r), r->size,
                     r->state == PA_SKIP_NOWIN ? "no window on the path"
                     : "no space");
@@ -607,7 +606,7 @@ pci_device_program(int i, const struct pa_tree *t, int *k)
         if (bar != PCI_ROM_TAG)
             on |= space;
         dprintf(LOG_INFO, "pci: " BDF_FMT " %s %s 0x%llx size 0x%llx\n",
-                BDF_ARGS(bdf), name, pci_res_name(r), r->addr, r->size);
+                BDF_ARGS(bdf), names[bar], pci_res_name(r), r->addr, r->size);
     }
     if (d->header == PCI_HEADER_TYPE_BRIDGE) {
         on |= PCI_COMMAND_IO | PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER;
