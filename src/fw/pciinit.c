@@ -670,7 +670,9 @@ pci_assign(void)
         pci_irq_setup_all();
         return;
     }
-    for (int i = 0; i < DeviceCount; i++)
+    // Every bridge has an allocator bus after the roots': without one,
+    // no loop looks for them.
+    for (int i = 0; i < DeviceCount && nbus > RootCount; i++)
         if (Devices[i].header == PCI_HEADER_TYPE_BRIDGE)
             pci_bridge_program(&Devices[i], &t.bus[Devices[i].abus]);
     int k = 0;
