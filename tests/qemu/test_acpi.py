@@ -426,3 +426,20 @@ def test_mptable_covers_bridged_buses(firmware_dump):
         return int(pirq[(slot + pin - 1) % 4 + 1])
     assert irqs.get((1, 1, 1)) == routed(8, 2), irqs
     assert irqs.get((0, 9, 1)) == routed(9, 1), irqs
+
+
+@pytest.mark.parametrize("machine", ["pc", "q35"])
+def test_fixed_area_in_shadow_ram(bios, firmware_dump, machine):
+    """The reset path copies only the pieces of F000:E05B-F000:FFFF that
+    hold entry points and tables (FIXED() in romlayout.S), not the whole
+    8 KiB: after POST every byte the image holds there is in shadow RAM,
+    where real-mode software reads it by absolute address."""
+    dumped = firmware_dump(machine, DUMPS["plain"])
+    assert dumped.memory is not None, dumped.result.describe()
+    fseg = bios.read_bytes()[-0x10000:]
+    ram = dumped.memory.read(0xf0000, 0x10000)
+    wrong = [f"F000:{off:04X} ram {ram[off]:#04x} image {fseg[off]:#04x}"
+             for off in range(0xe05b, 0x10000)
+             if fseg[off] and ram[off] != fseg[off]]
+    assert not wrong, wrong[:8]
+    assert sum(1 for b in fseg[0xe05b:] if b) > 64  # the pieces are there
