@@ -382,7 +382,7 @@ pci_bar_size(u16 bdf, u32 reg, u32 old, u32 val, bool rom, bool last,
         if (val & PCI_BASE_ADDRESS_MEM_PREFETCH)
             r->type = PA_PREF;
         if ((val & 6) == PCI_BASE_ADDRESS_MEM_TYPE_64 && !last) {
-            high = pci_config_writel_readl(bdf, reg + 4, ~0U);
+            high = pci_config_probel(bdf, reg + 4, ~0U, NULL);
             r->flags = PA_RES_64;
             used = 2;
         }

@@ -94,29 +94,18 @@ pci_config_writeb(u16 bdf, u32 reg, u8 value)
 }
 
 u32
-pci_config_writel_readl(u16 bdf, u32 reg, u32 value)
-{
-    if (PciMmconfig) {
-        volatile u32 *p = pci_mmconfig(bdf, reg);
-        *p = value;
-        return *p;
-    }
-    pci_select(bdf, reg);
-    outl(value, PORT_PCI_DATA);
-    return inl(PORT_PCI_DATA);
-}
-
-u32
 pci_config_probel(u16 bdf, u32 reg, u32 value, u32 *old)
 {
     if (PciMmconfig) {
         volatile u32 *p = pci_mmconfig(bdf, reg);
-        *old = *p;
+        if (old)
+            *old = *p;
         *p = value;
         return *p;
     }
     pci_select(bdf, reg);
-    *old = inl(PORT_PCI_DATA);
+    if (old)
+        *old = inl(PORT_PCI_DATA);
     outl(value, PORT_PCI_DATA);
     return inl(PORT_PCI_DATA);
 }

@@ -38,10 +38,9 @@ void pci_config_writel(u16 bdf, u32 reg, u32 value);
 void pci_config_writew(u16 bdf, u32 reg, u16 value);
 void pci_config_writeb(u16 bdf, u32 reg, u8 value);
 // The same register two or three times with one select (one VM exit
-// fewer per select on the ports): write value, then read back (sizing a
-// 64-bit BAR's upper half); read into *old, write value, read back (BAR
-// sizing); or read, clear and set bits, write, returning what was read.
-u32 pci_config_writel_readl(u16 bdf, u32 reg, u32 value);
+// fewer per select on the ports): read into *old (unless old is NULL, as
+// for a 64-bit BAR's upper half), write value, read back (BAR sizing); or
+// read, clear and set bits, write, returning what was read.
 u32 pci_config_probel(u16 bdf, u32 reg, u32 value, u32 *old);
 u8 pci_config_modb(u16 bdf, u32 reg, u8 clear, u8 set);
 // Use the MMCONFIG window at base (256 buses) for every later access.
