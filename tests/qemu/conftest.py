@@ -40,8 +40,6 @@ MKINITRAMFS = qemu.REPO_ROOT / "tests" / "guest" / "mkinitramfs.py"
 PAYLOAD_MIB = 100
 KVM_PROBE_SECONDS = 20
 BOOT_TIMEOUT_SECONDS = 60
-FWCFGDUMP_ELF = qemu.REPO_ROOT / "out" / "tests" / "fwcfgdump.elf"
-PAYLOAD_DIR = qemu.REPO_ROOT / "out" / "tests"
 MSR_MODULE = "kernel/arch/x86/kernel/msr.ko"
 # Guest RAM of a firmware_dump boot, all of it saved (below 4 GiB on both
 # machines).
@@ -253,23 +251,14 @@ def pvh_kernel(kernel, tmp_path_factory):
     return KernelImage(path, True, f"pvh vmlinux from {kernel}")
 
 
-def payload_elf(name):
-    """out/tests/NAME.elf (built from tests/payload/NAME.S), or skip."""
-    path = PAYLOAD_DIR / f"{name}.elf"
-    if not path.is_file():
-        pytest.skip(f"test payload {path} not found: run `make "
-                    f"out/tests/{name}.elf` (part of make qemu-test)")
-    return path
-
-
 @pytest.fixture(scope="session")
 def mbkernel():
-    return payload_elf("mbkernel")
+    return qemu.payload("mbkernel.elf")
 
 
 @pytest.fixture(scope="session")
 def s3payload():
-    return payload_elf("s3payload")
+    return qemu.payload("s3payload.elf")
 
 
 @pytest.fixture(scope="session")
@@ -371,10 +360,7 @@ def shared_boot(bios, kernel, accel, tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def fwcfgdump():
-    if not FWCFGDUMP_ELF.is_file():
-        pytest.skip(f"test payload {FWCFGDUMP_ELF} not found: run "
-                    "`make out/tests/fwcfgdump.elf` (part of make qemu-test)")
-    return FWCFGDUMP_ELF
+    return qemu.payload("fwcfgdump.elf")
 
 
 @pytest.fixture(scope="session")

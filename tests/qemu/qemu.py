@@ -29,7 +29,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Optional, Sequence
 
+import pytest
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
+PAYLOAD_DIR = REPO_ROOT / "out" / "tests"
 QEMU = os.environ.get("REEF_QEMU", "qemu-system-x86_64")
 DEBUGCON_PORT = "0x402"
 GUEST_REPORT = re.compile(r"^REEF-GUEST (\S+) ?(.*?)\s*$", re.MULTILINE)
@@ -443,3 +446,13 @@ def refute_debuglog(result: BootResult, pattern):
     match = re.compile(pattern, re.MULTILINE).search(result.debuglog)
     assert not match, (f"BIOS debug log has /{pattern}/: {match.group(0)!r}"
                        f"\n{result.describe()}")
+
+
+def payload(name):
+    """out/tests/NAME, a test payload built from tests/payload/ (make
+    qemu-test builds them all), or skip the test that wants it."""
+    path = PAYLOAD_DIR / name
+    if not path.is_file():
+        pytest.skip(f"test payload {path} not found: run `make "
+                    f"out/tests/{name}` (part of make qemu-test)")
+    return path

@@ -18,17 +18,10 @@ import pytest
 import qemu
 from logformat import NO_BOOTABLE_DEVICE, PVH_HANDOFF
 
-PAYLOAD_DIR = qemu.REPO_ROOT / "out" / "tests"
 EXIT_DEVICE = ["-device", "isa-debug-exit,iobase=0xf4,iosize=4"]
 PAYLOAD_TIMEOUT = 30
 BANNER = re.compile(r"^ReefBIOS ", re.MULTILINE)
 
-
-def payload(name):
-    path = PAYLOAD_DIR / name
-    if not path.exists():
-        pytest.skip(f"{path} missing: run make {path.relative_to(qemu.REPO_ROOT)}")
-    return path
 
 
 def debug_exit_ok(result):
@@ -39,7 +32,7 @@ def debug_exit_ok(result):
 
 @pytest.mark.parametrize("machine", ["pc", "q35"])
 def test_multiboot(boot, accel, machine):
-    result = boot(machine=machine, kernel=payload("mbkernel.elf"),
+    result = boot(machine=machine, kernel=qemu.payload("mbkernel.elf"),
                   extra_args=EXIT_DEVICE, timeout=PAYLOAD_TIMEOUT, until=None)
     assert "MBKERNEL magic=2badb002" in result.debuglog, result.describe()
     assert debug_exit_ok(result), result.describe()
@@ -52,7 +45,7 @@ def test_multiboot(boot, accel, machine):
 def test_pvh(boot, machine):
     # A command line longer than a page: the loader's allocations cannot
     # all fit in the page the high zone's used part already starts in.
-    result = boot(machine=machine, kernel=payload("pvhkernel.elf"),
+    result = boot(machine=machine, kernel=qemu.payload("pvhkernel.elf"),
                   append="reef.pvh " + "x" * 6000,
                   extra_args=EXIT_DEVICE, timeout=PAYLOAD_TIMEOUT, until=None)
     assert "PVHKERNEL magic=336ec578" in result.debuglog, result.describe()
@@ -72,7 +65,7 @@ def test_pvh(boot, machine):
 
 
 def test_tiny_bzimage_cmdline(boot):
-    result = boot(machine="q35", kernel=payload("tinykernel.bzImage"),
+    result = boot(machine="q35", kernel=qemu.payload("tinykernel.bzImage"),
                   append="reef.tiny=1 hello", extra_args=EXIT_DEVICE,
                   timeout=PAYLOAD_TIMEOUT, until=None)
     assert "TINYKERNEL" in result.debuglog, result.describe()
@@ -85,7 +78,7 @@ def test_without_debugcon(accel, tmp_path):
     command = [qemu.QEMU, "-M", "pc", "-accel", accel.name, "-nographic",
                "-nodefaults", "-monitor", "none", "-no-reboot",
                "-bios", str(qemu.find_bios()),
-               "-kernel", str(payload("mbkernel.elf"))] + EXIT_DEVICE
+               "-kernel", str(qemu.payload("mbkernel.elf"))] + EXIT_DEVICE
     done = subprocess.run(command, timeout=PAYLOAD_TIMEOUT,
                           capture_output=True)
     assert done.returncode == 3, done.stderr
@@ -121,11 +114,13 @@ def test_insncount_attributes_instructions(bios):
     if not elf.is_file():
         pytest.skip(f"{elf} not found next to {bios}")
 
+    kernel = qemu.payload("tinykernel.bzImage")
+
     def run(*extra):
         done = subprocess.run(
             [sys.executable, str(script), "--bios", str(bios),
-             "--kernel", str(payload("tinykernel.bzImage")), "--top", "500",
-             *extra], capture_output=True, text=True, timeout=120)
+             "--kernel", str(kernel), "--top", "500", *extra],
+            capture_output=True, text=True, timeout=120)
         assert done.returncode == 0, done.stdout + done.stderr
         rows = {}
         for line in done.stdout.splitlines():

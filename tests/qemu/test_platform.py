@@ -148,9 +148,7 @@ def qemu_has_trace_events():
 def test_config_cycles_use_mmconfig(boot, machine, tmp_path):
     if not qemu_has_trace_events():
         pytest.skip("this QEMU has no memory_region_ops trace events")
-    kernel = qemu.REPO_ROOT / "out" / "tests" / "tinykernel.bzImage"
-    if not kernel.is_file():
-        pytest.skip(f"{kernel} missing: run make")
+    kernel = qemu.payload("tinykernel.bzImage")
     trace = tmp_path / "trace.log"
     trace_args = ["-D", str(trace)]
     for event in TRACE_EVENTS:
@@ -188,9 +186,7 @@ TSC_AGREEMENT = 0.03
 def test_tsc_rate_sources(bios, tmp_path):
     if not kvm_usable():
         pytest.skip("no usable /dev/kvm: TCG offers only the PIT")
-    kernel = qemu.REPO_ROOT / "out" / "tests" / "tinykernel.bzImage"
-    if not kernel.is_file():
-        pytest.skip(f"{kernel} missing: run make")
+    kernel = qemu.payload("tinykernel.bzImage")
     rates = {}
     for cpu, source in TSC_SOURCES:
         guest = qemu.Guest(bios=bios, accel="kvm", machine="q35",

@@ -31,7 +31,6 @@ import qemu
 from conftest import bios_gave_up
 from qemu import assert_debuglog
 
-SMMCHECK_ELF = qemu.REPO_ROOT / "out" / "tests" / "smmcheck.elf"
 MACHINES = ("pc", "q35")
 SMP = 2
 MEMORY = "256M"
@@ -52,10 +51,7 @@ REPORT = re.compile(r"^SMMCHECK phase=(\S+) (.*)$", re.MULTILINE)
 
 @pytest.fixture(scope="session")
 def smmcheck():
-    if not SMMCHECK_ELF.is_file():
-        pytest.skip(f"test payload {SMMCHECK_ELF} not found: run "
-                    "`make out/tests/smmcheck.elf` (part of make qemu-test)")
-    return SMMCHECK_ELF
+    return qemu.payload("smmcheck.elf")
 
 
 def phases(report):
