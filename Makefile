@@ -27,6 +27,13 @@ endif
 .SUFFIXES:
 .DEFAULT_GOAL := all
 
+# The configuration chooses compile flags (CONFIG_LTO), so make reads it;
+# the rule below brings it up to date first (make then starts over).
+CONFIG_GOALS := defconfig olddefconfig menuconfig clean distclean
+ifeq ($(filter $(CONFIG_GOALS),$(MAKECMDGOALS)),)
+-include .config
+endif
+
 # Each C file is in exactly one mode list. 32-bit flat is the default;
 # 16-bit C (none yet) would be compiled with -m16 into .text16.
 SRC32 := src/post.c src/output.c src/string.c src/checksum.c src/timer.c \
@@ -50,7 +57,11 @@ COMMON_CFLAGS := -std=gnu11 -Os -Wall -Wextra -Werror -Wno-missing-field-initial
     -fno-delete-null-pointer-checks -fno-common -mno-sse -mno-mmx \
     -mno-80387 --param=min-pagesize=0 -iquote src -iquote $(OUT) \
     -MMD -MP $(EXTRA_CFLAGS)
-CFLAGS32 := $(COMMON_CFLAGS) -m32 -march=i686 -fomit-frame-pointer -mregparm=3
+# Link-time optimization: the whole image is optimized as one program.
+# Fat objects keep ordinary code as well, for the mode check.
+LTO_CFLAGS := $(if $(filter y,$(CONFIG_LTO)),-flto -ffat-lto-objects)
+CFLAGS32 := $(COMMON_CFLAGS) -m32 -march=i686 -fomit-frame-pointer -mregparm=3 \
+    $(LTO_CFLAGS)
 CFLAGS16 := $(COMMON_CFLAGS) -m16 -march=i386 -fno-jump-tables
 ASFLAGS := -m32 -D__ASSEMBLY__ -iquote src -iquote $(OUT) -MMD -MP
 
@@ -70,14 +81,17 @@ all: $(OUT)/bios.bin $(OUT)/bios-256k.bin
 
 KCONFIG := $(PYTHON3) scripts/kconfig.py Kconfig .config $(OUT)/autoconf.h
 
-.config:
+# Created with the defaults, or given the defaults of new options.
+.config: Kconfig vgasrc/Kconfig scripts/kconfig.py
 	$(Q)mkdir -p $(OUT)
-	$(Q)$(KCONFIG) defconfig
+	$(Q)$(KCONFIG) olddefconfig
+	$(Q)touch $@
 
 $(OUT)/autoconf.h: .config Kconfig vgasrc/Kconfig scripts/kconfig.py
 	@echo "  KCONFIG $@"
 	$(Q)mkdir -p $(OUT)
 	$(Q)$(KCONFIG) olddefconfig
+	$(Q)touch $@
 
 menuconfig:
 	$(Q)mkdir -p $(OUT)
@@ -116,6 +130,10 @@ $(OBJ32): $(OUT)/%.o: %.c $(GENERATED)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(CFLAGS32) -c -o $@ $<
 
+# gcc may emit calls to memcpy() and memset() after LTO has decided which
+# functions the image keeps, so their definitions stay outside it.
+$(OUT)/src/string.o: CFLAGS32 += -fno-lto
+
 $(OBJ16): $(OUT)/%.o: %.c $(GENERATED)
 	@echo "  CC16    $@"
 	$(Q)mkdir -p $(dir $@)
@@ -137,8 +155,9 @@ $(OUT)/rom.elf: $(OBJS) src/layout.ld scripts/checkmodes.py
 	$(Q)$(PYTHON3) scripts/checkmodes.py --16 $(OBJASM) $(OBJ16) \
 	    --32 $(OBJ32)
 	@echo "  LD      $@"
-	$(Q)$(LD) -m elf_i386 -T src/layout.ld --emit-relocs -nostdlib \
-	    --build-id=none --no-warn-rwx-segments -o $@ $(OBJS)
+	$(Q)$(CC) $(CFLAGS32) -nostdlib -no-pie -Wl,-T,src/layout.ld \
+	    -Wl,--emit-relocs -Wl,--build-id=none -Wl,--no-warn-rwx-segments \
+	    -o $@ $(OBJS)
 
 $(OUT)/bios.bin: $(OUT)/rom.elf scripts/buildrom.py
 	@echo "  BUILD   $@"

@@ -7,15 +7,17 @@ because chaining is off), then attributes both counts to the symbols of the
 firmware's ELF file:
 
   translated  distinct guest instructions TCG had to translate, and the
-              blocks they form: what a TCG boot pays for (about 0.4 us
-              per instruction and 1.4 us per block on the development
-              machine)
+              blocks they form: what a TCG boot pays for (POST's code
+              costs about 1 us per translated instruction, its share of
+              blocks included, on the development machine)
   executed    instructions run, a rep-prefixed string instruction counting
               once per element: what a hypervisor that emulates real mode and
               unpaged code pays for (about 0.2 us each there)
 
 Addresses below the firmware window (the test kernel, option ROMs) are
-counted under "(low)".  Standard library only.
+counted under "(low)".  With CONFIG_LTO, code gcc inlined into a caller
+counts for the caller (and its file); build without LTO to count each
+source function on its own.  Standard library only.
 
   scripts/insncount.py                       # out/bios.bin, pc, by function
   scripts/insncount.py --machine q35 --by-file --top 30
@@ -60,8 +62,18 @@ class Symbols:
         return self.addrs[self.names.index(name)]
 
 
-def file_of_symbols(objdir):
-    """symbol -> object file (without out/ and .o), from every object."""
+RE_C_DEFINITION = re.compile(r"^(\w+)\(", re.M)
+
+
+SRCDIR = os.path.join(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))), "src")
+
+
+def file_of_symbols(objdir, srcdir=SRCDIR):
+    """symbol -> source file (without src/ and its suffix): from every
+    object's code symbols, then from the C files, where a definition
+    starts its line with the function's name. The second finds static
+    functions that LTO kept but the objects' own code inlined."""
     owner = {}
     for obj in sorted(glob.glob(os.path.join(objdir, "**", "*.o"),
                                 recursive=True)):
@@ -72,6 +84,12 @@ def file_of_symbols(objdir):
             parts = line.split()
             if len(parts) == 3 and parts[1] in "tT":
                 owner.setdefault(parts[2], rel)
+    for path in sorted(glob.glob(os.path.join(srcdir, "**", "*.[ch]"),
+                                 recursive=True)):
+        rel = os.path.relpath(path, srcdir)[:-2]
+        with open(path) as f:
+            for name in RE_C_DEFINITION.findall(f.read()):
+                owner.setdefault(name, rel)
     return owner
 
 
@@ -169,7 +187,7 @@ def main():
     ap.add_argument("--sort", choices=["translated", "executed"],
                     default="translated")
     ap.add_argument("--by-file", action="store_true",
-                    help="sum by source file (objects under out/src)")
+                    help="sum by source file")
     ap.add_argument("--callers", default="",
                     help="comma list of functions: calls and cost by caller")
     ap.add_argument("--keep-log", help="copy the QEMU log here")

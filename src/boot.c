@@ -76,7 +76,7 @@ boot_read_bootorder(void)
     BootOrderLen = f->size;
 }
 
-void
+void POST_STEP
 boot_setup(void)
 {
     boot_read_bootorder();

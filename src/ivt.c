@@ -29,7 +29,7 @@ ivt_far_ptr(const void *sym)
     return ((u32)BUILD_BIOS_SEG << 16) | ((u32)sym - BUILD_BIOS16_BASE);
 }
 
-void
+void POST_STEP
 ivt_setup(void)
 {
     memset_l((void *)IVT, ivt_far_ptr(fixed_iret), 256);

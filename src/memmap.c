@@ -96,7 +96,7 @@ memmap_is_ram(u64 start, u64 size)
     return start >= end;
 }
 
-void
+void POST_STEP
 memmap_setup(void)
 {
     e820map_init(&MemMap, MemMapEntries, E820_MAX_ENTRIES);

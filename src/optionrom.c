@@ -19,7 +19,7 @@
 
 static u32 RomCursor = OPTIONROM_AREA_START;
 
-void
+void POST_STEP
 optionrom_boot_fw_cfg(const char *file)
 {
     const struct fwcfg_file *f = fw_cfg_find(file);

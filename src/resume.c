@@ -49,7 +49,7 @@ static struct fw_cfg_dma_desc ResumeDesc ALIGNED(16);
 static u64 ResumeBuf;
 static u8 ResumeStack[RESUME_STACK_SIZE] ALIGNED(16) NOINIT;
 
-void
+void POST_STEP
 resume_prepboot(void)
 {
     Resume.facs = acpi_facs();

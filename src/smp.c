@@ -107,7 +107,7 @@ smp_start_aps(u32 expected)
     return count;
 }
 
-void
+void POST_STEP
 smp_setup(void)
 {
     u64 feature = fw_cfg_read_file_int(FW_CFG_FEATURE_CONTROL, 0);

@@ -144,7 +144,7 @@ timer_calibrate(void)
     Calibrated = true;
 }
 
-void
+void POST_STEP
 timer_setup(u64 tsc_start)
 {
     TscStart = tsc_start;

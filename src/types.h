@@ -45,6 +45,10 @@ typedef signed long long s64;
 // checker (scripts/checkmodes.py) lets .text16 refer only to symbols in
 // these sections.
 #define VISIBLE32 __attribute__((section(".text.visible32"), used)) ASMLINKAGE
+// A step of POST or boot: stays a function of its own under LTO, so that
+// a debugger (docs/Debugging.md) and tests/qemu/test_reboot.py can stop
+// at its symbol.
+#define POST_STEP __attribute__((noinline))
 
 #endif // !__ASSEMBLY__
 #endif // TYPES_H

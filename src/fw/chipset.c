@@ -88,7 +88,7 @@ chipset_program(void)
     elcr_set_level(chipset_pci_irq_mask());
 }
 
-void
+void POST_STEP
 chipset_setup(void)
 {
     chipset_program();

@@ -212,7 +212,7 @@ fw_cfg_read_dir(void)
                 Files[i].size, Files[i].name);
 }
 
-void
+void POST_STEP
 fw_cfg_setup(void)
 {
     char sig[4];

@@ -94,7 +94,7 @@ static const struct {
     { MSR_MTRR_FIX4K_C0000 + 7, MTRR_TYPE_WB },
 };
 
-void
+void POST_STEP
 mtrr_setup(void)
 {
     u32 eax, ebx, ecx, edx;

@@ -35,7 +35,7 @@ hypervisor_name(char name[13])
     name[12] = 0;
 }
 
-void
+void POST_STEP
 shadow_setup(void)
 {
     u32 id = pci_config_readl(PCI_BDF(0, 0, 0), PCI_VENDOR_ID);
@@ -58,7 +58,7 @@ shadow_machine(void)
     return Machine;
 }
 
-void
+void POST_STEP
 shadow_prepboot(void)
 {
     if (Machine == MACHINE_UNKNOWN)

@@ -439,7 +439,7 @@ add_type0(u8 *block, u32 *len, struct walk *w, u8 *anchor, int kind)
  * Setup
  ****************************************************************/
 
-void
+void POST_STEP
 smbios_setup(void)
 {
     const struct fwcfg_file *af = fw_cfg_find(SMBIOS_ANCHOR_FILE);

@@ -380,7 +380,7 @@ smm_tseg_reserve(u32 top)
     return SMM_TSEG_SIZE;
 }
 
-void
+void POST_STEP
 smm_setup(void)
 {
     enum machine_type machine = shadow_machine();
@@ -421,7 +421,7 @@ smm_setup(void)
             Smm.revision);
 }
 
-void
+void POST_STEP
 smm_ap_setup(void)
 {
     if (!Smm.ready)

@@ -425,7 +425,7 @@ run_entry(u32 index, const struct loader_entry *e)
     return -1;
 }
 
-int
+int POST_STEP
 tableloader_run(bool stash_s3)
 {
     const struct fwcfg_file *f;
