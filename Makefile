@@ -37,7 +37,7 @@ endif
 # Each C file is in exactly one mode list. 32-bit flat is the default;
 # 16-bit C (none yet) would be compiled with -m16 into .text16.
 SRC32 := src/post.c src/output.c src/string.c src/checksum.c src/timer.c \
-    src/malloc.c \
+    src/malloc.c src/tscrate.c \
     src/memmap.c src/e820map.c src/ivt.c src/system.c src/clock.c \
     src/video.c src/kbd.c src/disk.c src/boot.c src/bootorder.c \
     src/linuxboot.c src/bzimage.c src/optionrom.c src/romheader.c \

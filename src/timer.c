@@ -19,6 +19,7 @@
 #include "hw/pit.h" // pit_wait_ticks
 #include "output.h" // dprintf
 #include "timer.h" // timer_setup
+#include "tscrate.h" // tsc_khz_check
 #include "x86.h" // rdtsc
 
 #define CPUID_TSC_CRYSTAL       0x15
@@ -76,26 +77,23 @@ kvm_has_clocksource(enum hypervisor hv, u32 max_leaf)
 static u32
 cpuid_tsc_khz(enum hypervisor hv, u32 max_leaf, const char **source)
 {
-    u32 eax, ebx, ecx, edx;
+    u32 eax, ebx, ecx, edx, khz;
     if (hv != HV_NONE && max_leaf >= CPUID_HV_TIMING) {
         cpuid(CPUID_HV_TIMING, &eax, &ebx, &ecx, &edx);
-        if (eax) {
+        khz = tsc_khz_check(eax, "cpuid 0x40000010");
+        if (khz) {
             *source = "cpuid 0x40000010";
-            return eax;
+            return khz;
         }
     }
     cpuid(0, &eax, &ebx, &ecx, &edx);
     if (eax < CPUID_TSC_CRYSTAL)
         return 0;
-    // TSC = crystal * EBX / EAX; ECX is the crystal's Hz, 0 if unstated.
     cpuid(CPUID_TSC_CRYSTAL, &eax, &ebx, &ecx, &edx);
-    if (!eax || !ebx || !ecx)
-        return 0;
     *source = "cpuid 0x15";
-    return div64_u32((u64)ecx * ebx, eax * 1000, NULL);
+    return tsc_khz_from_crystal(eax, ebx, ecx);
 }
 
-// ns = ((tsc << shift) * mul) >> 32, so kHz = 10^6 * 2^32 / (mul << shift).
 static u32
 kvmclock_khz(void)
 {
@@ -104,10 +102,7 @@ kvmclock_khz(void)
     u32 mul = info.tsc_to_system_mul;
     s8 shift = info.tsc_shift;
     wrmsr(MSR_KVM_SYSTEM_TIME_NEW, 0); // leave the OS a clean MSR
-    if (!mul)
-        return 0;
-    u64 khz = div64_u32(1000000ULL << 32, mul, NULL);
-    return shift >= 0 ? (u32)(khz >> shift) : (u32)(khz << -shift);
+    return tsc_khz_from_pvclock(mul, shift);
 }
 
 // Without kvmclock the TSC is measured against PIT channel 2, which
@@ -135,7 +130,8 @@ timer_calibrate(void)
         ticks = (u16)(CalibrateCount - pit_read_channel2());
         now = rdtsc();
     } while (ticks < CALIBRATE_TICKS);
-    u32 khz = div64_u32((now - CalibrateTsc) * PIT_HZ, ticks * 1000, NULL);
+    u32 khz = tsc_khz_check(div64_u32((now - CalibrateTsc) * PIT_HZ,
+                                      ticks * 1000, NULL), "pit");
     if (khz)
         TscKhz = khz;
     CalibrationFinal = ticks >= CALIBRATE_FINAL_TICKS;

@@ -22,7 +22,7 @@ FUZZ_OUT := $(TESTS_OUT)/fuzz
 # Modules under test, by their path below src/ without ".c". Each has
 # tests/unit/<module>-test.c and tests/fuzz/<module>-fuzz.c.
 TEST_MODULES := e820map bzimage bootorder fw/fwcfg_dir fw/tableloader \
-    fw/smbios romheader
+    fw/smbios romheader tscrate
 
 # Extra sources (fakes of the functions a module calls) that a module's
 # test and fuzzer link too: TEST_EXTRA_<module> := tests/unit/stubs/x.c
