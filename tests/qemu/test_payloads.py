@@ -8,6 +8,8 @@
 - With no boot target: "no bootable device", then a reboot after QEMU's
   -boot reboot-timeout, or a wait forever with QEMU's default (-1).
 - The tiny bzImage boots and sees its command line.
+- Installed as QEMU's default firmware: `-L out/` without -bios boots
+  ReefBIOS from out/bios-256k.bin, SeaBIOS's file name.
 """
 import re
 import subprocess
@@ -71,6 +73,23 @@ def test_tiny_bzimage_cmdline(boot):
     assert "TINYKERNEL" in result.debuglog, result.describe()
     assert "reef.tiny=1 hello" in result.debuglog, result.describe()
     qemu.assert_debuglog(result, r"boot: linux handoff")
+
+
+@pytest.mark.parametrize("machine", ["pc", "q35"])
+def test_installed_as_default_firmware(bios, accel, tmp_path, machine):
+    """No -bios, and -L naming the build directory: QEMU takes its
+    default firmware file, bios-256k.bin, from there (before its own data
+    directories), as it would from a distribution's package."""
+    installed = bios.parent / "bios-256k.bin"
+    assert installed.is_file(), f"{installed} missing: make writes it"
+    assert installed.read_bytes() == bios.read_bytes()
+    guest = qemu.Guest(bios=None, accel=accel.name, machine=machine,
+                       kernel=qemu.payload("tinykernel.bzImage"),
+                       extra_args=["-L", str(bios.parent)] + EXIT_DEVICE)
+    result = qemu.boot(guest, tmp_path / "qemu", PAYLOAD_TIMEOUT, until=None)
+    print(f"accel={accel.name}; " + " ".join(result.command))
+    assert BANNER.match(result.debuglog), result.describe()
+    assert "TINYKERNEL" in result.debuglog, result.describe()
 
 
 def test_without_debugcon(accel, tmp_path):
