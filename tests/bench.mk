@@ -23,7 +23,8 @@ PAYLOAD_LDFLAGS := -m elf_i386 -nostdlib --no-dynamic-linker -z noexecstack \
     $(shell $(LD) --help 2>/dev/null | grep -q -- --no-warn-rwx-segments && \
         echo --no-warn-rwx-segments)
 
-$(BENCH_OUT)/%.o: tests/payload/%.S tests/payload/multiboot.h
+$(BENCH_OUT)/%.o: tests/payload/%.S tests/payload/multiboot.h \
+    tests/payload/report.inc
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(PAYLOAD_ASFLAGS) -c -o $@ $<
 

@@ -9,7 +9,7 @@
 // It runs after the BIOS has booted it (through QEMU's multiboot_dma.bin
 // option ROM), so every fw_cfg file it reads is what QEMU offers after the
 // BIOS ran the table-loader: e.g. etc/vmgenid_addr holds the address the
-// BIOS wrote back. Output on PORT_DUMP, one record after the other:
+// BIOS wrote back. Output on REPORT_PORT (0x403), one record after the other:
 //
 //   FWCFGDUMP begin magic=<8 hex>
 //   BLOB multiboot-mmap size=<8 hex>      (if the loader gave a memory map)
@@ -41,7 +41,7 @@
 #define MBI_MMAP_LENGTH         44
 #define MBI_MMAP_ADDR           48
 
-#define PORT_DUMP               0x403
+#define REPORT_PORT             0x403
 #define FW_CFG_PORT_SEL         0x510
 #define FW_CFG_PORT_DATA        0x511
 #define FW_CFG_SIGNATURE        0x0000
@@ -68,11 +68,11 @@ _start:
         movl $stack_top, %esp
         movl %eax, boot_magic
         movl %ebx, boot_info
-        leal s_begin, %esi
-        call puts
+        leal s_begin, %eax
+        call dbg_puts
         movl boot_magic, %eax
-        call puthex32
-        call newline
+        call dbg_puthex32
+        call dbg_newline
         call dump_mmap
         call fwcfg_probe
         jc 9f
@@ -80,10 +80,10 @@ _start:
         call dump_files
         call vmgenid
         jmp 8f
-9:      leal s_nofwcfg, %esi
-        call puts
-8:      leal s_done, %esi
-        call puts
+9:      leal s_nofwcfg, %eax
+        call dbg_puts
+8:      leal s_done, %eax
+        call dbg_puts
 1:      cli
         hlt
         jmp 1b
@@ -95,16 +95,16 @@ dump_mmap:
         movl boot_info, %ebx
         testl $MBI_FLAG_MMAP, (%ebx)
         jz 1f
-        leal s_mmap, %esi
-        call puts
+        leal s_mmap, %eax
+        call dbg_puts
         movl MBI_MMAP_LENGTH(%ebx), %eax
-        call puthex32
-        call newline
+        call dbg_puthex32
+        call dbg_newline
         movl MBI_MMAP_ADDR(%ebx), %esi
         movl MBI_MMAP_LENGTH(%ebx), %ecx
         call hexmem
-        leal s_end, %esi
-        call puts
+        leal s_end, %eax
+        call dbg_puts
 1:      ret
 
 // CF set when there is no fw_cfg.
@@ -142,32 +142,32 @@ dump_files:
         movl file_count, %ebp
 1:      testl %ebp, %ebp
         jz 4f
-        leal s_file, %esi
-        call puts
+        leal s_file, %eax
+        call dbg_puts
         call entry_select
-        call puthex16
-        leal s_size, %esi
-        call puts
+        call dbg_puthex16
+        leal s_size, %eax
+        call dbg_puts
         call entry_size
-        call puthex32
-        leal s_name, %esi
-        call puts
-        leal FILE_NAME(%ebx), %esi
-        call puts
+        call dbg_puthex32
+        leal s_name, %eax
+        call dbg_puts
+        leal FILE_NAME(%ebx), %eax
+        call dbg_puts
         call entry_size
         cmpl $MAX_DUMP_SIZE, %eax
         jbe 2f
-        leal s_skipped, %esi
-        call puts
+        leal s_skipped, %eax
+        call dbg_puts
         jmp 3f
-2:      call newline
+2:      call dbg_newline
         call entry_select
         call fwcfg_select
         call entry_size
         movl %eax, %ecx
         call hexstream
-        leal s_end, %esi
-        call puts
+        leal s_end, %eax
+        call dbg_puts
 3:      addl $FILE_ENTRY_SIZE, %ebx
         decl %ebp
         jmp 1b
@@ -204,14 +204,14 @@ vmgenid:
         call fwcfg_read32
         movl %eax, %ebx                 // low half
         call fwcfg_read32               // high half
-        leal s_vmgenid, %esi
         pushl %eax
-        call puts
+        leal s_vmgenid, %eax
+        call dbg_puts
         popl %eax
-        call puthex32
+        call dbg_puthex32
         movl %ebx, %eax
-        call puthex32
-        call newline
+        call dbg_puthex32
+        call dbg_newline
 9:      ret
 
 // ax = key.
@@ -243,17 +243,17 @@ hexstream:
 2:      testl %ecx, %ecx
         jz 4f
         call *%edi                      // al = the next byte
-        call puthex8
+        call dbg_puthex8
         incl %ebx
         cmpl $BYTES_PER_LINE, %ebx
         jne 3f
-        call newline
+        call dbg_newline
         xorl %ebx, %ebx
 3:      decl %ecx
         jmp 2b
 4:      testl %ebx, %ebx
         jz 5f
-        call newline
+        call dbg_newline
 5:      popl %ebx
         popl %edi
         ret
@@ -278,44 +278,7 @@ streq:
         jnz 1b
 2:      ret
 
-// puts: esi = NUL-terminated string. Clobbers eax, edx, esi.
-puts:
-        movw $PORT_DUMP, %dx
-1:      lodsb
-        testb %al, %al
-        jz 2f
-        outb %al, %dx
-        jmp 1b
-2:      ret
-
-newline:
-        movb $'\n', %al
-        movw $PORT_DUMP, %dx
-        outb %al, %dx
-        ret
-
-// puthex32 / puthex16 / puthex8: eax / ax / al in hex. Clobber eax, edx.
-puthex32:
-        pushl %eax
-        shrl $16, %eax
-        call puthex16
-        popl %eax
-puthex16:
-        pushl %eax
-        movb %ah, %al
-        call puthex8
-        popl %eax
-puthex8:
-        pushl %eax
-        shrb $4, %al
-        call puthexdigit
-        popl %eax
-puthexdigit:
-        andl $0xf, %eax
-        movb hexdigits(%eax), %al
-        movw $PORT_DUMP, %dx
-        outb %al, %dx
-        ret
+#include "report.inc" // dbg_puts, dbg_newline, dbg_puthex32/16/8
 
         .section .rodata
 s_begin:        .asciz "FWCFGDUMP begin magic="
@@ -329,7 +292,6 @@ s_vmgenid_addr: .asciz "etc/vmgenid_addr"
 s_vmgenid:      .asciz "VMGENID addr="
 s_nofwcfg:      .asciz "FWCFGDUMP no-fwcfg\n"
 s_done:         .asciz "FWCFGDUMP done\n"
-hexdigits:      .ascii "0123456789abcdef"
 
         .data
         .balign 4

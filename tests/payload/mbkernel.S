@@ -10,7 +10,7 @@
 
 #include "multiboot.h" // MULTIBOOT_HEADER, MB_BOOT_MAGIC
 
-#define PORT_DEBUG      0x402
+#define REPORT_PORT     0x402
 #define PORT_EXIT       0xf4
 #define FSEG_PROBE      0xffffe
 
@@ -20,16 +20,17 @@
         .code32
         .global _start
 _start:
+        movl $stack_top, %esp           // the loader leaves esp undefined
         movl %eax, %esi                 // boot magic
         movl %ebx, %edi                 // info structure
         leal banner, %eax
-        call puts
+        call dbg_puts
         movl %esi, %eax
-        call puthex
+        call dbg_puthex32
         leal mbi, %eax
-        call puts
+        call dbg_puts
         movl %edi, %eax
-        call puthex
+        call dbg_puthex32
         // The BIOS must have made the F-segment read-only: try to flip
         // the model byte at F000:FFFE and report whether it stuck.
         leal fseg_ro, %eax
@@ -39,7 +40,7 @@ _start:
         je 5f
         notb FSEG_PROBE
         leal fseg_rw, %eax
-5:      call puts
+5:      call dbg_puts
         cmpl $MB_BOOT_MAGIC, %esi
         sete %al                        // exit code 3 on success, 1 else
         movw $PORT_EXIT, %dx
@@ -47,35 +48,16 @@ _start:
 1:      hlt
         jmp 1b
 
-// puts: eax = NUL-terminated string. Clobbers eax, ecx, edx.
-puts:
-        movl %eax, %ecx
-        movw $PORT_DEBUG, %dx
-2:      movb (%ecx), %al
-        testb %al, %al
-        jz 3f
-        outb %al, %dx
-        incl %ecx
-        jmp 2b
-3:      ret
-
-// puthex: eax = value, printed as 8 hex digits. Clobbers eax-edx.
-puthex:
-        movl %eax, %ebx
-        movl $8, %ecx
-        movw $PORT_DEBUG, %dx
-4:      roll $4, %ebx
-        movl %ebx, %eax
-        andl $0xf, %eax
-        movb hexdigits(%eax), %al
-        outb %al, %dx
-        loop 4b
-        ret
+#include "report.inc" // dbg_puts, dbg_puthex32
 
         .section .rodata
 banner: .asciz "MBKERNEL magic="
 mbi:    .asciz " mbi="
 fseg_ro: .asciz " fseg=ro\n"
 fseg_rw: .asciz " fseg=rw\n"
-hexdigits: .ascii "0123456789abcdef"
+
+        .bss
+        .balign 16
+        .skip 1024
+stack_top:
         .section .note.GNU-stack, "", @progbits

@@ -38,7 +38,7 @@
 #include "multiboot.h" // MULTIBOOT_HEADER
 
 #define MB_INFO_CMDLINE (1 << 2)
-#define PORT_DEBUG      0x402
+#define REPORT_PORT     0x402
 #define PORT_EXIT       0xf4
 #define PORT_CMOS_INDEX 0x70
 #define PORT_CMOS_DATA  0x71
@@ -82,13 +82,13 @@ _start:
         movl $stack_top, %esp           // Multiboot leaves esp undefined
         movl %ebx, %ebp                 // multiboot information
         leal msg_boot, %eax
-        call puts
+        call dbg_puts
         movb $CMOS_SHUTDOWN, %al
         outb %al, $PORT_CMOS_INDEX
         inb $PORT_CMOS_DATA, %al
         movzbl %al, %eax
         movl $2, %ecx
-        call puthex
+        call dbg_puthex
         // PM base: which register depends on the host bridge.
         movl $PCI_HOST_ID, %eax
         call pci_read
@@ -101,12 +101,12 @@ _start:
         andl $PM_BASE_MASK, %eax
         movl %eax, %edi                 // PM base
         leal msg_pm, %eax
-        call puts
+        call dbg_puts
         movl %edi, %eax
         movl $4, %ecx
-        call puthex
+        call dbg_puthex
         leal msg_nl, %eax
-        call puts
+        call dbg_puts
 
         call wake_wanted
         testl %eax, %eax
@@ -115,11 +115,11 @@ _start:
         testl %eax, %eax
         jz 2f
         leal msg_msrs_boot, %eax
-        call puts
+        call dbg_puts
         call print_own_msrs
 
 2:      leal msg_suspend, %eax
-        call puts
+        call dbg_puts
         leal PM1A_CNT(%edi), %edx
         inw %dx, %ax
         andw $~(7 << 10), %ax           // keep SCI_EN and the rest
@@ -127,9 +127,9 @@ _start:
         movzwl %ax, %esi
         movl %esi, %eax
         movl $4, %ecx
-        call puthex
+        call dbg_puthex
         leal msg_nl, %eax
-        call puts
+        call dbg_puts
         leal PM1A_CNT(%edi), %edx
         movw %si, %ax
         outw %ax, %dx
@@ -139,7 +139,7 @@ _start:
         movl $SPIN_LOOPS, %ecx
 3:      loop 3b
         leal msg_running, %eax
-        call puts
+        call dbg_puts
 halt:   cli
         hlt
         jmp halt
@@ -192,16 +192,16 @@ set_waking_vector:
         movb $2, FACS_VERSION(%edx)
         pushl %edx
         leal msg_facs, %eax
-        call puts
+        call dbg_puts
         popl %eax
         movl $8, %ecx
-        call puthex
+        call dbg_puthex
         leal msg_nl, %eax
-        call puts
+        call dbg_puts
         movl $1, %eax
         ret
 12:     leal msg_no_facs, %eax
-        call puts
+        call dbg_puts
         xorl %eax, %eax
         ret
 
@@ -210,9 +210,9 @@ wake32:
         cli
         movl $stack_top, %esp
         leal msg_woke, %eax
-        call puts
+        call dbg_puts
         leal msg_msrs_wake_bsp, %eax
-        call puts
+        call dbg_puts
         call print_own_msrs
 
         // Every AP: NMI into nmi_stub, which stores its MSRs for us.
@@ -232,14 +232,14 @@ wake32:
         jne 15f
         loop 14b
         leal msg_ap_timeout, %eax
-        call puts
+        call dbg_puts
         jmp 16f
 15:     leal msg_msrs_wake_ap, %eax
-        call puts
+        call dbg_puts
         movl $(STUB_BASE + (stub_values - nmi_stub)), %esi
         call print_msr_values
 16:     leal msg_wake_done, %eax
-        call puts
+        call dbg_puts
         movb $1, %al
         outb %al, $PORT_EXIT
         jmp halt
@@ -258,14 +258,14 @@ print_own_msrs:
         call print_index
         popl %eax                       // high half
         movl $8, %ecx
-        call puthex
+        call dbg_puthex
         popl %eax                       // low half
         movl $8, %ecx
-        call puthex
+        call dbg_puthex
         addl $4, %esi
         jmp 17b
 18:     leal msg_nl, %eax
-        jmp puts
+        jmp dbg_puts
 
 // print_msr_values: esi = values (low, high dwords) in stub_msrs order.
 print_msr_values:
@@ -276,10 +276,10 @@ print_msr_values:
         call print_index
         movl 4(%esi), %eax
         movl $8, %ecx
-        call puthex
+        call dbg_puthex
         movl (%esi), %eax
         movl $8, %ecx
-        call puthex
+        call dbg_puthex
         addl $4, %edi
         addl $MSR_BYTES, %esi
         jmp 19b
@@ -288,12 +288,12 @@ print_msr_values:
 print_index:
         pushl %eax
         leal msg_space, %eax
-        call puts
+        call dbg_puts
         popl %eax
         movl $3, %ecx
-        call puthex
+        call dbg_puthex
         leal msg_equals, %eax
-        jmp puts
+        jmp dbg_puts
 
 // pci_read: eax = config address (bit 31 set), returns the dword in eax.
 // Clobbers edx.
@@ -304,39 +304,7 @@ pci_read:
         inl %dx, %eax
         ret
 
-// puts: eax = NUL-terminated string. Clobbers eax, edx.
-puts:
-        pushl %esi
-        movl %eax, %esi
-        movw $PORT_DEBUG, %dx
-20:     lodsb
-        testb %al, %al
-        jz 21f
-        outb %al, %dx
-        jmp 20b
-21:     popl %esi
-        ret
-
-// puthex: eax = value, ecx = digits (1-8), printed most significant
-// first. Clobbers eax, ecx, edx.
-puthex:
-        pushl %ebx
-        movl %eax, %ebx
-        pushl %ecx                      // rotate the wanted digits to the
-        negl %ecx                       // top: 8 - ecx nibbles
-        addl $8, %ecx
-        shll $2, %ecx
-        roll %cl, %ebx
-        popl %ecx
-        movw $PORT_DEBUG, %dx
-22:     roll $4, %ebx
-        movl %ebx, %eax
-        andl $0xf, %eax
-        movb hexdigits(%eax), %al
-        outb %al, %dx
-        loop 22b
-        popl %ebx
-        ret
+#include "report.inc" // dbg_puts, dbg_puthex
 
 // The AP's NMI handler, copied to STUB_BASE and entered in real mode at
 // (STUB_BASE >> 4):0000 from the BIOS's AP halt loop: store each MSR of
@@ -394,7 +362,6 @@ msg_ap_timeout: .asciz "S3PAYLOAD ap timeout\n"
 msg_wake_done: .asciz "S3PAYLOAD wake done\n"
 msg_space:   .asciz " "
 msg_equals:  .asciz "="
-hexdigits:   .ascii "0123456789abcdef"
 
         .data
         .balign 16

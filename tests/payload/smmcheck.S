@@ -30,7 +30,7 @@
 #include "multiboot.h" // MULTIBOOT_HEADER
 
 #define MB_INFO_CMDLINE 0x00000004 // mbi flags: cmdline field valid
-#define PORT_REPORT     0x403
+#define REPORT_PORT     0x403
 #define PORT_EXIT       0xf4
 #define PORT_CMOS_INDEX 0x70
 #define PORT_CMOS_DATA  0x71
@@ -119,17 +119,17 @@ resume32:
         call find_bridge
         call find_fadt
         movl $msg_lowmem, %eax
-        call puts
+        call dbg_puts
         movl $msg_intact, %eax
         call lowmem_intact
         jz 1f
         movl $msg_changed, %eax
-1:      call puts
+1:      call dbg_puts
         movl $phase_resume, %eax
         call check
 finish:
         movl $msg_done, %eax
-        call puts
+        call dbg_puts
         movb $0x10, %al                 // QEMU exits with status 33
         outb %al, $PORT_EXIT
 3:      hlt
@@ -288,37 +288,37 @@ lowmem_intact:
 check:
         pushl %eax
         movl $msg_phase, %eax
-        call puts
+        call dbg_puts
         popl %eax
-        call puts
+        call dbg_puts
         movl $msg_bridge, %eax
-        call puts
+        call dbg_puts
         movl bridge_id, %eax
-        call puthex
+        call dbg_puthex32
         movl $msg_low_top, %eax
-        call puts
+        call dbg_puts
         movl low_top, %eax
-        call puthex
+        call dbg_puthex32
         movl $msg_smram, %eax
-        call puts
+        call dbg_puts
         cmpl $0, smram_reg
         jne 1f
         movl $msg_none, %eax
-        call puts
+        call dbg_puts
         jmp 2f
 1:      movl smram_reg, %ecx
         call cfg_readb
         movb %al, saved_smram
-        call puthex2
+        call dbg_puthex8
         movl $msg_esmramc, %eax
-        call puts
+        call dbg_puts
         call esmramc_print
         movb %al, saved_esmramc
         movl $msg_closed, %eax
-        call puts
+        call dbg_puts
         call report_marker
         movl $msg_open, %eax            // the attack: D_OPEN, TSEG off
-        call puts
+        call dbg_puts
         movb saved_smram, %al
         orb $SMRAM_D_OPEN, %al
         movl smram_reg, %ecx
@@ -331,12 +331,12 @@ check:
         call cfg_writeb
 3:      movl smram_reg, %ecx
         call cfg_readb
-        call puthex2
+        call dbg_puthex8
         movl $msg_open_esmramc, %eax
-        call puts
+        call dbg_puts
         call esmramc_print
         movl $msg_opened, %eax
-        call puts
+        call dbg_puts
         call report_marker
         movb saved_smram, %al           // as it was
         movl smram_reg, %ecx
@@ -347,20 +347,20 @@ check:
         movl $Q35_ESMRAMC, %ecx
         call cfg_writeb
 2:      movl $msg_bsp, %eax
-        call puts
+        call dbg_puts
         movl LAPIC_ID, %edx             // physical destination: ourself
         andl $0xff000000, %edx
         movl $ICR_SMI | ICR_ASSERT, %eax
         movl $TICKS_10MS, %ecx
         call hijack_test
         movl $msg_ap, %eax
-        call puts
+        call dbg_puts
         xorl %edx, %edx
         movl $ICR_SMI | ICR_ASSERT | ICR_ALL_BUT_SELF, %eax
         movl $TICKS_50MS, %ecx
         call hijack_test
         movb $'\n', %al
-        jmp putc
+        jmp dbg_putc
 
 // hijack_test: send the SMI IPI (eax = ICR low, edx = ICR high), wait
 // ecx PM timer ticks, print how many SMIs our handler at 0x38000 took.
@@ -390,11 +390,11 @@ esmramc_print:
         cmpl $Q35_SMRAM, smram_reg
         je 1f
         movl $msg_none, %eax
-        jmp puts
+        jmp dbg_puts
 1:      movl $Q35_ESMRAMC, %ecx
         call cfg_readb
         pushl %eax
-        call puthex2
+        call dbg_puthex8
         popl %eax
         ret
 
@@ -441,11 +441,11 @@ report_marker:
         call find_marker
         jnc 3f
 2:      movl $msg_hidden, %eax
-        jmp puts
+        jmp dbg_puts
 3:      movl $msg_visible, %eax
-        call puts
+        call dbg_puts
         movl %esi, %eax
-        jmp puthex
+        jmp dbg_puthex32
 
 // find_marker: CF clear and esi = its address if the marker is in
 // [esi, edi); CF set if not. Clobbers ebx, ecx.
@@ -485,54 +485,20 @@ suspend:
         movl $0, FACS_X_WAKING_VECTOR(%ebx)
         movl $0, FACS_X_WAKING_VECTOR + 4(%ebx)
         movl $msg_suspending, %eax
-        call puts
+        call dbg_puts
         movw pm1a_cnt, %dx
         movw $SLP_S3, %ax
         outw %ax, %dx
 2:      hlt                             // QEMU stops us here
         jmp 2b
 1:      movl $msg_no_s3, %eax
-        jmp puts
+        jmp dbg_puts
 
 /****************************************************************
  * Output
  ****************************************************************/
 
-// puts: eax = NUL-terminated string. Clobbers eax, ecx, edx.
-puts:
-        movl %eax, %ecx
-        movw $PORT_REPORT, %dx
-1:      movb (%ecx), %al
-        testb %al, %al
-        jz 2f
-        outb %al, %dx
-        incl %ecx
-        jmp 1b
-2:      ret
-
-// putc: al. Clobbers edx.
-putc:
-        movw $PORT_REPORT, %dx
-        outb %al, %dx
-        ret
-
-// puthex: eax as 8 hex digits; puthex2: al as 2. Clobbers eax-edx.
-puthex:
-        movl %eax, %ebx
-        movl $8, %ecx
-        jmp 1f
-puthex2:
-        movl %eax, %ebx
-        shll $24, %ebx
-        movl $2, %ecx
-1:      movw $PORT_REPORT, %dx
-2:      roll $4, %ebx
-        movl %ebx, %eax
-        andl $0xf, %eax
-        movb hexdigits(%eax), %al
-        outb %al, %dx
-        loop 2b
-        ret
+#include "report.inc" // dbg_puts, dbg_putc, dbg_puthex32, dbg_puthex8
 
 // putdec: eax in decimal. Clobbers eax-edx, esi.
 putdec:
@@ -546,7 +512,7 @@ putdec:
         testl %eax, %eax
         jnz 1b
         movl %esi, %eax
-        jmp puts
+        jmp dbg_puts
 
 /****************************************************************
  * Code copied to low memory
@@ -618,7 +584,6 @@ msg_lowmem:     .asciz "SMMCHECK lowmem="
 msg_intact:     .asciz "intact\n"
 msg_changed:    .asciz "changed\n"
 msg_done:       .asciz "SMMCHECK done\n"
-hexdigits:      .ascii "0123456789abcdef"
 
         .data
         .balign 4
