@@ -21,6 +21,11 @@ typedef signed long long s64;
 #include <stdbool.h> // bool
 
 #define PACKED __attribute__((packed))
+// Fields read or written in place in a byte buffer or a table from
+// outside: any alignment, and they may alias the bytes.
+typedef u16 __attribute__((may_alias, aligned(1))) unaligned_u16;
+typedef u32 __attribute__((may_alias, aligned(1))) unaligned_u32;
+typedef u64 __attribute__((may_alias, aligned(1))) unaligned_u64;
 #define ALIGNED(n) __attribute__((aligned(n)))
 // Not cleared at reset (src/layout.ld): for buffers always written before
 // they are read, so the reset path need not zero kilobytes under an

@@ -22,12 +22,16 @@ FUZZ_OUT := $(TESTS_OUT)/fuzz
 # Modules under test, by their path below src/ without ".c". Each has
 # tests/unit/<module>-test.c and tests/fuzz/<module>-fuzz.c.
 TEST_MODULES := e820map bzimage bootorder fw/fwcfg_dir fw/tableloader \
-    fw/smbios romheader tscrate
+    fw/acpi fw/smbios romheader tscrate
 
 # Extra sources (fakes of the functions a module calls) that a module's
 # test and fuzzer link too: TEST_EXTRA_<module> := tests/unit/stubs/x.c
 TEST_EXTRA_fw/tableloader := tests/unit/stubs/fakefw.c
 TEST_EXTRA_fw/smbios := tests/unit/stubs/fakefw.c
+# acpi.c walks what the real loader installed; it reserves the FACS in an
+# e820 map.
+TEST_EXTRA_fw/acpi := tests/unit/stubs/fakefw.c src/fw/tableloader.c \
+    src/e820map.c
 TEST_EXTRA_SRCS := $(sort $(foreach m,$(TEST_MODULES),$(TEST_EXTRA_$(m))))
 
 TEST_INCLUDES := -iquote src -iquote tests/unit/stubs

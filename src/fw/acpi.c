@@ -73,7 +73,7 @@ acpi_table(u64 addr)
 {
     if (!addr || addr > 0xffffffffULL - ACPI_HEADER_SIZE)
         return NULL;
-    const struct acpi_header *t = (void *)(u32)addr;
+    const struct acpi_header *t = (void *)(uintptr_t)addr;
     if (!tableloader_holds(t, ACPI_HEADER_SIZE)) {
         dprintf(LOG_WARN, "acpi: table at 0x%08x not in a loader blob\n",
                 (u32)addr);
@@ -91,7 +91,7 @@ static void
 acpi_log_table(const struct acpi_header *t)
 {
     dprintf(LOG_INFO, "acpi: %.4s at 0x%08x length %u\n", t->signature,
-            (u32)t, t->length);
+            (u32)(uintptr_t)t, t->length);
 }
 
 // The FACS must be ACPI NVS in e820 (the OS keeps it across sleep).
@@ -114,13 +114,15 @@ acpi_reserve_facs(const struct acpi_header *fadt)
 {
     u64 facs = 0;
     if (fadt->length >= FADT_X_FIRMWARE_CTRL + 8)
-        facs = *(const u64 *)((const u8 *)fadt + FADT_X_FIRMWARE_CTRL);
+        facs = *(const unaligned_u64 *)((const u8 *)fadt
+                                        + FADT_X_FIRMWARE_CTRL);
     if (!facs && fadt->length >= FADT_FIRMWARE_CTRL + 4)
-        facs = *(const u32 *)((const u8 *)fadt + FADT_FIRMWARE_CTRL);
+        facs = *(const unaligned_u32 *)((const u8 *)fadt
+                                        + FADT_FIRMWARE_CTRL);
     if (!facs || facs > 0xffffffffULL)
         return;
     // Inside a blob, all of it: its length becomes an e820 entry.
-    const u32 *f = (void *)(u32)facs;
+    const unaligned_u32 *f = (void *)(uintptr_t)facs;
     if (!tableloader_holds(f, 64) || memcmp(f, "FACS", 4) || f[1] < 64
         || !tableloader_holds(f, f[1])) {
         dprintf(LOG_WARN, "acpi: facs at 0x%08x not valid\n", (u32)facs);
@@ -132,10 +134,13 @@ acpi_reserve_facs(const struct acpi_header *fadt)
             f[1]);
 }
 
+// size: the RSDP blob's. An ACPI 1.0 RSDP is 20 bytes and ends before the
+// XSDT address, whatever its revision byte says.
 static void
-acpi_walk(const struct rsdp *rsdp)
+acpi_walk(const struct rsdp *rsdp, u32 size)
 {
-    bool x = rsdp->revision >= 2 && rsdp->xsdt_address;
+    bool x = rsdp->revision >= 2 && size >= sizeof(*rsdp)
+        && rsdp->xsdt_address;
     const struct acpi_header *sdt = acpi_table(x ? rsdp->xsdt_address
                                                  : rsdp->rsdt_address);
     if (!sdt)
@@ -146,8 +151,8 @@ acpi_walk(const struct rsdp *rsdp)
                     (u32)ACPI_TABLES_MAX);
     const u8 *entries = (const u8 *)sdt + ACPI_HEADER_SIZE;
     for (u32 i = 0; i < count; i++) {
-        u64 addr = x ? *(const u64 *)(entries + 8 * i)
-            : *(const u32 *)(entries + 4 * i);
+        u64 addr = x ? *(const unaligned_u64 *)(entries + 8 * i)
+            : *(const unaligned_u32 *)(entries + 4 * i);
         const struct acpi_header *t = acpi_table(addr);
         if (!t)
             continue;
@@ -160,6 +165,7 @@ acpi_walk(const struct rsdp *rsdp)
 void
 acpi_setup(void)
 {
+    Rsdp = Facs = 0; // what this run finds, nothing else
     if (!CONFIG_ACPI)
         return;
     bool s3 = acpi_s3_enabled();
@@ -181,13 +187,14 @@ acpi_setup(void)
     // where the OS scans for the real one. The checksum is summed again
     // (20 bytes): without a valid one no OS finds the tables by scanning,
     // and the PVH handoff should not pass it on.
-    if (*(const u64 *)rsdp->signature != RSDP_SIGNATURE
+    if (*(const unaligned_u64 *)rsdp->signature != RSDP_SIGNATURE
         || checksum(rsdp, 20)) {
-        dprintf(LOG_WARN, "acpi: rsdp at 0x%08x not valid\n", (u32)rsdp);
+        dprintf(LOG_WARN, "acpi: rsdp at 0x%08x not valid\n",
+                (u32)(uintptr_t)rsdp);
         return;
     }
-    dprintf(LOG_INFO, "acpi: RSDP at 0x%08x revision %u\n", (u32)rsdp,
-            rsdp->revision);
-    Rsdp = (u32)rsdp;
-    acpi_walk(rsdp);
+    dprintf(LOG_INFO, "acpi: RSDP at 0x%08x revision %u\n",
+            (u32)(uintptr_t)rsdp, rsdp->revision);
+    Rsdp = (u32)(uintptr_t)rsdp;
+    acpi_walk(rsdp, f->size);
 }

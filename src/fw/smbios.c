@@ -24,12 +24,8 @@
 
 
 // The entry points are byte buffers; their fields are read and written in
-// place, at their offsets in the layouts of std/smbios.h, through these
-// types (any alignment, may alias the bytes), not copied to and from a
-// struct.
-typedef u16 __attribute__((may_alias, aligned(1))) field16;
-typedef u32 __attribute__((may_alias, aligned(1))) field32;
-typedef u64 __attribute__((may_alias, aligned(1))) field64;
+// place, at their offsets in the layouts of std/smbios.h, through the
+// unaligned_u* types, not copied to and from a struct.
 #define EP21(a, type, f) (*(type *)((a) + offsetof(struct smbios_21_entry, f)))
 #define EP30(a, type, f) (*(type *)((a) + offsetof(struct smbios_30_entry, f)))
 
@@ -168,7 +164,7 @@ smbios_check_tables(const u8 *buf, u32 len, u32 *count, u32 *max_struct)
 static bool
 is_anchor(const u8 *p, const char *s, u32 n)
 {
-    return *(const field32 *)p == *(const field32 *)s
+    return *(const unaligned_u32 *)p == *(const unaligned_u32 *)s
         && (n == 4 || p[4] == (u8)s[4]);
 }
 
@@ -204,7 +200,7 @@ check_anchor_21(const u8 *anchor, u32 anchor_len, u32 tables_len)
                 " anchor, max %u\n", tables_len, SMBIOS_21_TABLE_MAX);
         return -1;
     }
-    table_length = EP21(anchor, const field16, table_length);
+    table_length = EP21(anchor, const unaligned_u16, table_length);
     if (table_length != tables_len) {
         dprintf(LOG_WARN, "smbios: _SM_ anchor table length %u, tables"
                 " file %u bytes\n", table_length, tables_len);
@@ -232,7 +228,7 @@ check_anchor_30(const u8 *anchor, u32 anchor_len, u32 tables_len)
                 EP30(anchor, const u8, minor));
         return -1;
     }
-    max_size = EP30(anchor, const field32, table_max_size);
+    max_size = EP30(anchor, const unaligned_u32, table_max_size);
     if (max_size < tables_len) {
         dprintf(LOG_WARN, "smbios: _SM3_ anchor table maximum size %u,"
                 " tables file %u bytes\n", max_size, tables_len);
@@ -260,8 +256,8 @@ smbios_check_anchor(const u8 *anchor, u32 anchor_len, u32 tables_len)
 static int
 fix_anchor_21(u8 *anchor, u64 tables_addr, u32 count, u32 max_struct)
 {
-    u16 num_structs = EP21(anchor, field16, num_structs);
-    u16 table_length = EP21(anchor, field16, table_length);
+    u16 num_structs = EP21(anchor, unaligned_u16, num_structs);
+    u16 table_length = EP21(anchor, unaligned_u16, table_length);
 
     if (num_structs != count) {
         dprintf(LOG_WARN, "smbios: _SM_ anchor lists %u structures, tables"
@@ -280,8 +276,8 @@ fix_anchor_21(u8 *anchor, u64 tables_addr, u32 count, u32 max_struct)
                 " of tables\n", max_struct, table_length);
         return -1;
     }
-    EP21(anchor, field16, max_struct_size) = max_struct;
-    EP21(anchor, field32, table_address) = tables_addr;
+    EP21(anchor, unaligned_u16, max_struct_size) = max_struct;
+    EP21(anchor, unaligned_u32, table_address) = tables_addr;
     EP21(anchor, u8, dmi_checksum) = 0;
     EP21(anchor, u8, dmi_checksum) = -checksum(anchor + SMBIOS_21_DMI_START,
                                                SMBIOS_21_DMI_LEN);
@@ -293,7 +289,7 @@ fix_anchor_21(u8 *anchor, u64 tables_addr, u32 count, u32 max_struct)
 static int
 fix_anchor_30(u8 *anchor, u64 tables_addr)
 {
-    EP30(anchor, field64, table_address) = tables_addr;
+    EP30(anchor, unaligned_u64, table_address) = tables_addr;
     EP30(anchor, u8, checksum) = 0;
     EP30(anchor, u8, checksum) = -checksum(anchor, SMBIOS_30_ENTRY_LEN);
     return SMBIOS_EP_30;
@@ -426,11 +422,11 @@ add_type0(u8 *block, u32 *len, struct walk *w, u8 *anchor, int kind)
         // Added to, not overwritten: fix_anchor() must still catch a QEMU
         // anchor whose count disagrees with the walk. The length stays
         // within 16 bits (checked just above).
-        EP21(anchor, field16, table_length) += TYPE0_LEN;
-        EP21(anchor, field16, num_structs) += 1;
+        EP21(anchor, unaligned_u16, table_length) += TYPE0_LEN;
+        EP21(anchor, unaligned_u16, num_structs) += 1;
     } else {
-        EP30(anchor, field32, table_max_size) =
-            MAX(EP30(anchor, field32, table_max_size), *len);
+        EP30(anchor, unaligned_u32, table_max_size) =
+            MAX(EP30(anchor, unaligned_u32, table_max_size), *len);
     }
     return true;
 }

@@ -3,10 +3,11 @@
 // Copyright (C) 2026 The ReefBIOS authors
 // SPDX-License-Identifier: LGPL-3.0-or-later
 //
-// Scripts are built byte by byte at QEMU's offsets (not with the module's
-// struct), run against tests/unit/stubs/fakefw.c, and after every test the
-// teardown checks that no canary byte around any zone block changed and
-// that the module never made a call the fake refuses.
+// Scripts are built byte by byte at QEMU's offsets (with
+// tests/unit/stubs/loaderscript.h, not the module's struct), run against
+// tests/unit/stubs/fakefw.c, and after every test the teardown checks
+// that no canary byte around any zone block changed and that the module
+// never made a call the fake refuses.
 #include <setjmp.h> // jmp_buf, for cmocka
 #include <stdarg.h> // va_list, for cmocka
 #include <stddef.h> // size_t, for cmocka
@@ -19,13 +20,13 @@
 #include "fw/fw_cfg.h" // fw_cfg_find
 #include "fw/tableloader.h" // tableloader_run
 #include "stub_output.h" // stub_log_count
+#include "loaderscript.h" // script_alloc
 #include "testbytes.h" // get_le, put_le, sum8
 
-#define ENTRY 128
-#define MAX_ENTRIES 64
+#define ENTRY TABLELOADER_ENTRY_SIZE
+#define MAX_ENTRIES SCRIPT_MAX_ENTRIES
 
-static u8 script[MAX_ENTRIES * ENTRY + ENTRY];
-static u32 script_len;
+static struct loader_script Script;
 static char want[256]; // an expected log line
 
 static u64
@@ -37,82 +38,46 @@ addr(const void *p)
 static u8 *
 entry(u32 command)
 {
-    u8 *e = script + script_len;
-
-    assert_true(script_len < MAX_ENTRIES * ENTRY);
-    memset(e, 0, ENTRY);
-    put_le(e, command, 4);
-    script_len += ENTRY;
-    return e;
-}
-
-static void
-put_name(u8 *field, const char *name)
-{
-    memcpy(field, name, strnlen(name, 56));
+    return script_entry(&Script, command);
 }
 
 static u8 *
 cmd_alloc(const char *file, u32 align, u8 zone)
 {
-    u8 *e = entry(1);
-
-    put_name(e + 4, file);
-    put_le(e + 60, align, 4);
-    e[64] = zone;
-    return e;
+    return script_alloc(&Script, file, align, zone);
 }
 
 static u8 *
 cmd_pointer(const char *dest, const char *src, u32 offset, u8 size)
 {
-    u8 *e = entry(2);
-
-    put_name(e + 4, dest);
-    put_name(e + 60, src);
-    put_le(e + 116, offset, 4);
-    e[120] = size;
-    return e;
+    return script_pointer(&Script, dest, src, offset, size);
 }
 
 static u8 *
 cmd_cksum(const char *file, u32 offset, u32 start, u32 length)
 {
-    u8 *e = entry(3);
-
-    put_name(e + 4, file);
-    put_le(e + 60, offset, 4);
-    put_le(e + 64, start, 4);
-    put_le(e + 68, length, 4);
-    return e;
+    return script_cksum(&Script, file, offset, start, length);
 }
 
 static u8 *
 cmd_wrptr(const char *dest, const char *src, u32 dst_offset, u32 src_offset,
           u8 size)
 {
-    u8 *e = entry(4);
-
-    put_name(e + 4, dest);
-    put_name(e + 60, src);
-    put_le(e + 116, dst_offset, 4);
-    put_le(e + 120, src_offset, 4);
-    e[124] = size;
-    return e;
+    return script_wrptr(&Script, dest, src, dst_offset, src_offset, size);
 }
 
 // Offers the script as etc/table-loader and runs it.
 static int
 run_len(bool stash, u32 len)
 {
-    fakefw_add_file("etc/table-loader", script, len);
+    fakefw_add_file("etc/table-loader", Script.buf, len);
     return tableloader_run(stash);
 }
 
 static int
 run(bool stash)
 {
-    return run_len(stash, script_len);
+    return run_len(stash, Script.len);
 }
 
 static void
@@ -127,8 +92,7 @@ setup(void **state)
 {
     (void)state;
     fakefw_reset();
-    memset(script, 0, sizeof(script));
-    script_len = 0;
+    memset(&Script, 0, sizeof(Script));
     stub_log_reset();
     return 0;
 }
@@ -188,32 +152,20 @@ assert_log(int count, const char *line)
 #define GUID_OFFSET 40
 
 static void
-acpi_header(u8 *t, const char *sig, u32 len)
-{
-    u32 i;
-
-    memcpy(t, sig, 4);
-    put_le(t + 4, len, 4);
-    t[8] = 2;
-    for (i = 10; i < len; i++)
-        t[i] = i * 13 + 3; // OEM fields, body, AML: anything
-}
-
-static void
 qemu_files(void)
 {
     u8 tables[TABLES_LEN] = { 0 }, rsdp[RSDP_LEN] = { 0 };
 
     memcpy(tables + FACS, "FACS", 4);
     put_le(tables + FACS + 4, 64, 4);
-    acpi_header(tables + DSDT, "DSDT", DSDT_LEN);
-    acpi_header(tables + FACP, "FACP", FACP_LEN);
+    acpi_table_header(tables + DSDT, "DSDT", DSDT_LEN);
+    acpi_table_header(tables + FACP, "FACP", FACP_LEN);
     put_le(tables + FACP + 36, FACS, 4); // FIRMWARE_CTRL: offset of FACS
     put_le(tables + FACP + 40, DSDT, 4);
     put_le(tables + FACP + 140, DSDT, 8); // X_DSDT
-    acpi_header(tables + RSDT, "RSDT", RSDT_LEN);
+    acpi_table_header(tables + RSDT, "RSDT", RSDT_LEN);
     put_le(tables + RSDT + 36, FACP, 4);
-    acpi_header(tables + XSDT, "XSDT", XSDT_LEN);
+    acpi_table_header(tables + XSDT, "XSDT", XSDT_LEN);
     put_le(tables + XSDT + 36, FACP, 8);
     memcpy(rsdp, "RSD PTR ", 8);
     memcpy(rsdp + 9, "BOCHS ", 6);
@@ -279,8 +231,8 @@ test_qemu_script(void **state)
     // The zones asked for: the script copy, then one block per ALLOCATE.
     assert_int_equal(fakefw_block_count(), 4);
     assert_int_equal(fakefw_block(0)->zone, ZONE_TMP);
-    assert_int_equal(fakefw_block(0)->size, script_len);
-    assert_memory_equal(fakefw_block(0)->data, script, script_len);
+    assert_int_equal(fakefw_block(0)->size, Script.len);
+    assert_memory_equal(fakefw_block(0)->data, Script.buf, Script.len);
     assert_int_equal(fakefw_block(1)->zone, ZONE_FSEG);
     assert_int_equal(fakefw_block(1)->align, 16);
     assert_int_equal(fakefw_block(2)->zone, ZONE_HIGH);
@@ -391,7 +343,7 @@ test_partial_tail(void **state)
     add_blob_file("b", 8);
     cmd_alloc("a", 8, 1);
     cmd_alloc("b", 8, 1);
-    memset(script + script_len, 0xff, 44); // would be an unknown command
+    memset(Script.buf + Script.len, 0xff, 44); // would be an unknown command
     assert_int_equal(run_len(true, 2 * ENTRY + 44), 2);
     assert_log(1, "loader: etc/table-loader size 300 not a multiple of 128,"
                " ignoring the last 44 bytes");
@@ -415,7 +367,7 @@ test_script_unreadable(void **state)
 {
     (void)state;
     cmd_alloc("a", 8, 1);
-    fakefw_add_file("etc/table-loader", script, script_len);
+    fakefw_add_file("etc/table-loader", Script.buf, Script.len);
     fakefw_fail_io("etc/table-loader");
     assert_int_equal(tableloader_run(true), -1);
     assert_log(1, "loader: cannot read etc/table-loader, size 128");

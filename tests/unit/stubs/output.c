@@ -59,7 +59,7 @@ stub_bad_format(const char *fmt, const char *why)
 }
 
 // The firmware's printf knows %d %u %x %X %s %c %p %%, with an optional
-// '0' flag, a width, and 'l' or 'll' before d/u/x/X.
+// '0' flag, a width, '.N' before s, and 'l' or 'll' before d/u/x/X.
 static void
 stub_check_format(const char *fmt)
 {
@@ -80,6 +80,10 @@ stub_check_format(const char *fmt)
             p++;
         while (*p >= '0' && *p <= '9')
             p++;
+        bool precision = *p == '.';
+        if (precision)
+            for (p++; *p >= '0' && *p <= '9'; p++)
+                ;
         while (*p == 'l' && longs < 2) {
             longs++;
             p++;
@@ -88,6 +92,8 @@ stub_check_format(const char *fmt)
             stub_bad_format(fmt, "conversion outside the firmware's set");
         if (longs && !strchr("duxX", *p))
             stub_bad_format(fmt, "length modifier on a non-integer");
+        if (precision && *p != 's')
+            stub_bad_format(fmt, "precision on a non-string");
         p++;
     }
 }
