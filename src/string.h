@@ -18,9 +18,6 @@ void memset_l(void *dst, u32 v, size_t count);
 int memcmp(const void *a, const void *b, size_t n);
 size_t strlen(const char *s);
 size_t strnlen(const char *s, size_t max);
-int strcmp(const char *a, const char *b);
-int strncmp(const char *a, const char *b, size_t n);
-char *strchr(const char *s, int c);
 
 // -ffreestanding turns off the compiler's own expansion of these: ask for
 // it where the size is a small constant, which becomes a few moves (no

@@ -18,7 +18,7 @@
 #include "fw/tableloader.h" // tableloader_run
 #include "malloc.h" // zone_alloc
 #include "output.h" // dprintf
-#include "string.h" // strnlen, strcmp, memcpy, memset
+#include "string.h" // strnlen, memcpy, memset
 
 // One script entry as QEMU lays it out (x86 is little-endian, like it).
 struct loader_entry {
