@@ -174,7 +174,8 @@ include tests/bench.mk
 
 QEMU_PAYLOADS := $(BENCH_OUT)/tinykernel.bzImage $(BENCH_OUT)/mbkernel.elf \
     $(BENCH_OUT)/pvhkernel.elf $(BENCH_OUT)/fwcfgdump.elf \
-    $(BENCH_OUT)/smmcheck.elf $(BENCH_OUT)/s3payload.elf
+    $(BENCH_OUT)/smmcheck.elf $(BENCH_OUT)/s3payload.elf \
+    $(BENCH_OUT)/nullbios.bin
 
 qemu-test: all $(QEMU_PAYLOADS)
 	$(Q)$(PYTHON3) -m pytest -q -rs tests/qemu

@@ -10,7 +10,10 @@
 - The tiny bzImage boots and sees its command line.
 - Installed as QEMU's default firmware: `-L out/` without -bios boots
   ReefBIOS from out/bios-256k.bin, SeaBIOS's file name.
+- `make bench`'s script runs one round under TCG and prints its table
+  (a smoke test: times are for `make bench` itself, never asserted).
 """
+import os
 import re
 import subprocess
 import sys
@@ -162,3 +165,29 @@ def test_insncount_attributes_instructions(bios):
     _, files = run("--by-file")
     assert files["post"][0] >= rows["post_main"][0], files
     assert sum(t for t, _ in files.values()) == translated, files
+
+
+def test_bench_prints_comparison(bios, tmp_path):
+    """scripts/bench.py, one round of the small initrd on pc under TCG:
+    every firmware that is installed boots and gets a row, and the
+    correctness check (the initrd's checksum in the tiny kernel) holds."""
+    script = qemu.REPO_ROOT / "scripts" / "bench.py"
+    nullbios = qemu.payload("nullbios.bin")
+    done = subprocess.run(
+        [sys.executable, str(script), "--bios", str(bios),
+         "--kernel", str(qemu.payload("tinykernel.bzImage")),
+         "--nullbios", str(nullbios), "--workdir", str(tmp_path),
+         "-n", "1", "--warmup", "0", "--accel", "tcg",
+         "--scenarios", "small", "--machines", "pc"],
+        capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    rows = re.findall(r"^small\s+pc\s+tcg\s+(\w+)\s+([\d.]+)\s.*\s(\d+)/(\d+)\s*$",
+                      done.stdout, re.MULTILINE)
+    names = {name for name, *_ in rows}
+    assert "reefbios" in names, done.stdout
+    for name, path in (("seabios", "/usr/share/seabios/bios-256k.bin"),
+                       ("qboot", "/usr/share/qemu/qboot.rom")):
+        if os.path.isfile(path):
+            assert name in names, done.stdout
+    for name, ms, ok, runs in rows:
+        assert ok == runs == "1" and float(ms) > 0, done.stdout
