@@ -85,6 +85,55 @@ gdt_desc:
         .long gdt
 
 /****************************************************************
+ * Mode switches
+ ****************************************************************/
+
+// Loads \sel into ds, es, ss, fs and gs through a scratch register: \wide
+// takes the selector (%eax in 32-bit code, %ax in 16-bit code saves the
+// size prefix), \reg16 is its low half.
+.macro LOAD_DATA_SEGS sel, wide, reg16
+        mov $\sel, \wide
+        movw \reg16, %ds
+        movw \reg16, %es
+        movw \reg16, %ss
+        movw \reg16, %fs
+        movw \reg16, %gs
+.endm
+
+// Real mode -> 32-bit flat: loads the run-time GDT, sets PE and far-jumps
+// to \target in SEG32_CODE. \reg: a 32-bit scratch register.
+.macro REAL_TO_FLAT32 reg, target
+        addr32 lgdtl %cs:OFF16(gdt_desc)
+        movl %cr0, \reg
+        orl $CR0_PE, \reg
+        movl \reg, %cr0
+        ljmpl $SEG32_CODE, $\target
+.endm
+
+// 16-bit protected mode (cs = SEG16_CODE, every data segment register
+// loaded with SEG16_DATA's real-mode limits) -> real mode: PE off, then a
+// far jump reloads cs with the BIOS segment. \reg: a 32-bit scratch
+// register.
+.macro PM16_TO_REAL reg
+        movl %cr0, \reg
+        andl $~CR0_PE, \reg
+        movl \reg, %cr0
+        ljmpl $BUILD_BIOS_SEG, $OFF16(.Lreal\@)
+.Lreal\@:
+.endm
+
+// Pops the struct bregs that ENTRY32 pushed, or call16 built (segment
+// registers, then pushal's), and returns to its frame with iret.
+.macro POP_BREGS_IRET
+        popw %ds
+        popw %es
+        popw %fs
+        popw %gs
+        popal
+        iret
+.endm
+
+/****************************************************************
  * POST entry: real mode -> 32-bit flat, shadow, then C
  ****************************************************************/
 
@@ -109,12 +158,7 @@ post_entry16:
         .code32
         .section .text.visible32, "ax"
 post_entry32:
-        movl $SEG32_DATA, %eax
-        movw %ax, %ds
-        movw %ax, %es
-        movw %ax, %ss
-        movw %ax, %fs
-        movw %ax, %gs
+        LOAD_DATA_SEGS SEG32_DATA, %eax, %ax
         // No stack until we know where one may go: an S3 resume must not
         // write to the OS's low memory. The POST start TSC waits in
         // ebp (low) and esp (high).
@@ -269,21 +313,12 @@ call32_bregs:
         cmpl %edx, %eax
         jae 1f
         movl %eax, %edx
-1:      addr32 lgdtl %cs:OFF16(gdt_desc)
-        movl %cr0, %ecx
-        orl $CR0_PE, %ecx
-        movl %ecx, %cr0
-        ljmpl $SEG32_CODE, $call32_bregs32
+1:      REAL_TO_FLAT32 %ecx, call32_bregs32
 
         .section .text.visible32, "ax"
         .code32
 call32_bregs32:
-        movl $SEG32_DATA, %ecx
-        movw %cx, %ds
-        movw %cx, %es
-        movw %cx, %ss
-        movw %cx, %fs
-        movw %cx, %gs
+        LOAD_DATA_SEGS SEG32_DATA, %ecx, %cx
         movl %edx, %esp
         pushl %esi                      // caller ss
         pushl %edi                      // caller sp
@@ -297,24 +332,11 @@ call32_bregs32:
         .section .text16, "ax"
         .code16
 call32_bregs_ret16:
-        movw $SEG16_DATA, %cx
-        movw %cx, %ds
-        movw %cx, %es
-        movw %cx, %ss
-        movw %cx, %fs
-        movw %cx, %gs
-        movl %cr0, %ecx
-        andl $~CR0_PE, %ecx
-        movl %ecx, %cr0
-        ljmpl $BUILD_BIOS_SEG, $OFF16(1f)
-1:      movw %si, %ss
+        LOAD_DATA_SEGS SEG16_DATA, %cx, %cx
+        PM16_TO_REAL %ecx
+        movw %si, %ss
         movl %edi, %esp
-        popw %ds
-        popw %es
-        popw %fs
-        popw %gs
-        popal
-        iret
+        POP_BREGS_IRET
 
 /****************************************************************
  * call16: 32-bit C -> real mode
@@ -381,24 +403,11 @@ call16_far:
         .section .text16, "ax"
         .code16
 call16_enter16:
-        movw $SEG16_DATA, %ax
-        movw %ax, %ds
-        movw %ax, %es
-        movw %ax, %ss
-        movw %ax, %fs
-        movw %ax, %gs
-        movl %cr0, %eax
-        andl $~CR0_PE, %eax
-        movl %eax, %cr0
-        ljmpl $BUILD_BIOS_SEG, $OFF16(1f)
-1:      movw %cx, %ss
+        LOAD_DATA_SEGS SEG16_DATA, %ax, %ax
+        PM16_TO_REAL %eax
+        movw %cx, %ss
         movzwl %bx, %esp
-        popw %ds
-        popw %es
-        popw %fs
-        popw %gs
-        popal
-        iret
+        POP_BREGS_IRET
 
 // The call16 target returned here with iret; ss:sp points at the saved
 // esp.
@@ -419,11 +428,7 @@ call16_return16_flags:                  // the target's flags on the stack
         shll $4, %eax
         movzwl %sp, %ecx
         addl %ecx, %eax                 // eax = flat struct bregs
-        addr32 lgdtl %cs:OFF16(gdt_desc)
-        movl %cr0, %ecx
-        orl $CR0_PE, %ecx
-        movl %ecx, %cr0
-        ljmpl $SEG32_CODE, $call16_return32
+        REAL_TO_FLAT32 %ecx, call16_return32
 
 // The call16_far target returned here with retf: the flags word of the
 // return frame is still on the stack; replace it with the target's flags.
@@ -438,12 +443,7 @@ call16_return16_far:
         .section .text.visible32, "ax"
         .code32
 call16_return32:
-        movl $SEG32_DATA, %ecx
-        movw %cx, %ds
-        movw %cx, %es
-        movw %cx, %ss
-        movw %cx, %fs
-        movw %cx, %gs
+        LOAD_DATA_SEGS SEG32_DATA, %ecx, %cx
         movl BREGS_size(%eax), %esp     // the esp call16 saved
         movl 36(%esp), %edi             // regs
         movl %eax, %esi
