@@ -220,7 +220,9 @@ test_facs_not_valid(void **state)
     assert_int_equal(MemMap.count, 0);
 }
 
-// Without a valid checksum no OS finds the RSDP: it is not reported.
+// Without a valid checksum no OS finds the RSDP: it is not reported. A
+// first run finds it, so the second also shows that nothing of an
+// earlier run is reported again.
 static void
 test_rsdp_bad_checksum(void **state)
 {
