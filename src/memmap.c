@@ -4,7 +4,7 @@
 // Copyright (C) 2026 The ReefBIOS authors
 // SPDX-License-Identifier: LGPL-3.0-or-later
 #include "config.h" // BUILD_BIOS_ADDR
-#include "fw/chipset.h" // ICH9_RCBA_ADDR
+#include "fw/chipset.h" // ICH9_RCBA_ADDR, ICH9_RCRB_SIZE
 #include "fw/fw_cfg.h" // fw_cfg_find
 #include "fw/shadow.h" // shadow_machine
 #include "fw/smm.h" // smm_tseg_reserve
@@ -15,9 +15,6 @@
 
 #define E820_MAX_ENTRIES 64
 #define EBDA_START (BUILD_LOWMEM_TOP - BUILD_EBDA_KB * 1024)
-// The ICH9 chipset configuration registers (root complex register block)
-// that chipset_setup() maps at RCBA: 16 KiB.
-#define ICH9_RCRB_SIZE (16 * 1024)
 
 // What the BIOS itself keeps, set in this order over QEMU's RAM: EBDA,
 // the legacy hole (VGA memory and option ROMs are not RAM to the OS), the

@@ -47,6 +47,7 @@
 #define ICH9_RCBA           0xf0
 #define  ICH9_RCBA_EN       0x01
 #define ICH9_RCBA_ADDR      0xfed1c000
+#define ICH9_RCRB_SIZE      (16 * 1024) // the register block at RCBA
 #define ICH9_SMB_BASE       0x20
 #define ICH9_SMB_HOSTC      0x40
 #define  ICH9_SMB_HOSTC_EN  0x01
