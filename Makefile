@@ -10,6 +10,10 @@
 #   make bench         ReefBIOS against SeaBIOS and qboot
 
 OUT := out
+# This tree's release, MAJOR.MINOR; the version string adds EXTRAVERSION
+# (a distribution's package revision, say) and the git commit.
+RELEASE := 0.1
+EXTRAVERSION ?=
 PYTHON3 := /usr/bin/python3 # Debian's: has kconfiglib and pytest
 CC := gcc
 LD := ld
@@ -121,7 +125,8 @@ $(OUT)/build-flags: FORCE
 # Version and build facts; rewritten only when they change.
 $(OUT)/version.h: FORCE
 	$(Q)mkdir -p $(OUT)
-	$(Q)$(PYTHON3) scripts/version.py $@ "$(CC)"
+	$(Q)$(PYTHON3) scripts/version.py $@ "$(CC)" "$(RELEASE)" \
+	    "$(EXTRAVERSION)"
 
 # Compile -------------------------------------------------------------------
 

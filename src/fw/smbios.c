@@ -16,7 +16,7 @@
 #include "output.h" // dprintf
 #include "std/smbios.h" // struct smbios_21_entry
 #include "string.h" // memcpy, memmove
-#include "version.h" // REEF_VERSION
+#include "version.h" // REEF_VERSION, REEF_RELEASE_*
 
 // Handles 0xff00-0xffff are reserved (DSP0134 6.1.2): never ours, and no
 // bar to ours.
@@ -365,7 +365,8 @@ static const struct {
         [10] = TYPE0_CHAR_NOT_SUPPORTED,
         [0x12] = CONFIG_ACPI ? TYPE0_EXT1_ACPI : 0,
         [0x13] = TYPE0_EXT2_VM,
-        [0x14] = 0, [0x15] = 1, // system BIOS major/minor release
+        [0x14] = REEF_RELEASE_MAJOR, // system BIOS release (Makefile's
+        [0x15] = REEF_RELEASE_MINOR, //   RELEASE)
         [0x16] = 0xff, [0x17] = 0xff, // no embedded controller
     },
     .vendor = TYPE0_VENDOR,

@@ -5,6 +5,7 @@ Each test works in a temporary copy of the tracked tree, so it never
 touches out/ of the working copy.
 """
 import os
+import re
 import shutil
 import subprocess
 
@@ -119,3 +120,37 @@ def test_flag_change_rebuilds(tmp_path):
     assert not make()
     with open(tmp_path / "out" / "bios.bin", "rb") as f:
         assert f.read() == image
+
+
+def test_version_outside_git(tmp_path):
+    """A tree without git (a release tarball) builds as RELEASE plus
+    EXTRAVERSION, and SMBIOS gets RELEASE's two numbers; a RELEASE that
+    does not fit SMBIOS's bytes stops the build."""
+    copy_tree(tmp_path)
+    with open(tmp_path / "Makefile") as f:
+        release = re.search(r"^RELEASE := (\d+)\.(\d+)$", f.read(), re.M)
+    assert release, "no RELEASE := MAJOR.MINOR in the Makefile"
+    env = dict(os.environ, SOURCE_DATE_EPOCH="1700000000",
+               GIT_CEILING_DIRECTORIES=str(tmp_path.parent))
+    subprocess.run(["make", "-s", "all", "EXTRAVERSION=-reef1"],
+                   cwd=tmp_path, check=True, env=env, capture_output=True)
+    with open(tmp_path / "out" / "version.h") as f:
+        header = f.read()
+    version = f"{release[1]}.{release[2]}-reef1"
+    assert f'#define REEF_VERSION "{version}"\n' in header
+    assert f"#define REEF_RELEASE_MAJOR {int(release[1])}\n" in header
+    assert f"#define REEF_RELEASE_MINOR {int(release[2])}\n" in header
+    with open(tmp_path / "out" / "bios.bin", "rb") as f:
+        assert b"\0" + version.encode() + b"\0" in f.read()
+
+    for bad in ("1.256", "1", "v1.0"):
+        result = subprocess.run(["make", "-s", "all", f"RELEASE={bad}"],
+                                cwd=tmp_path, env=env, capture_output=True,
+                                text=True)
+        assert result.returncode != 0, bad
+        assert f"RELEASE {bad!r} is not MAJOR.MINOR" in result.stderr
+    result = subprocess.run(["make", "-s", "all", 'EXTRAVERSION=-a\\b'],
+                            cwd=tmp_path, env=env, capture_output=True,
+                            text=True)
+    assert result.returncode != 0
+    assert "EXTRAVERSION" in result.stderr

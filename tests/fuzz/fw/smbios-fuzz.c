@@ -111,7 +111,8 @@ our_type0(u8 *t, u16 handle)
 {
     static const u8 formatted[T0_FORMATTED] = {
         0, T0_FORMATTED, 0, 0, 1, 2, 0x00, 0xe0, 3, 3,
-        0x08, 0, 0, 0, 0, 0, 0, 0, 0x01, 0x10, 0, 1, 0xff, 0xff
+        0x08, 0, 0, 0, 0, 0, 0, 0, 0x01, 0x10,
+        REEF_RELEASE_MAJOR, REEF_RELEASE_MINOR, 0xff, 0xff
     };
 
     memcpy(t, formatted, sizeof(formatted));

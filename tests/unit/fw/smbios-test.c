@@ -785,7 +785,7 @@ our_type0(u8 *p, u16 handle)
         3,                      // ROM size: (3 + 1) * 64 KiB
         0x08, 0, 0, 0, 0, 0, 0, 0, // characteristics: not supported
         0x01, 0x10,             // extensions: ACPI; a virtual machine
-        0, 1,                   // system BIOS release 0.1
+        2, 7,                   // system BIOS release: stubs/version.h
         0xff, 0xff,             // no embedded controller firmware
     };
     static const char strings[] = "ReefBIOS\0test\0" "11/29/2026\0";
