@@ -11,6 +11,7 @@
 // would copy them. We do that copy ourselves, but only after checking the
 // header (bzimage.c) and that every destination is RAM the BIOS does not
 // use. Boot protocol: Linux Documentation/arch/x86/boot.rst.
+#include "autoconf.h" // CONFIG_BOOT_LINUX
 #include "bregs.h" // struct bregs
 #include "bzimage.h" // bzimage_check
 #include "config.h" // BUILD_STACK_TOP
@@ -52,8 +53,6 @@ static const char *RomPath; // a KernelRoms[].path
 const char *
 linuxboot_rom_path(void)
 {
-    if (!CONFIG_BOOT_LINUX)
-        return NULL;
     for (u32 i = 0; i < ARRAY_SIZE(KernelRoms); i++) {
         if (!fw_cfg_find(KernelRoms[i].path + ROM_PREFIX_LEN))
             continue;
@@ -368,19 +367,15 @@ linuxboot_pvh(void)
 void
 linuxboot_boot(void)
 {
-    switch (RomKind) {
-    case ROM_LINUX:
-        linuxboot_bzimage();
-        break;
-    case ROM_PVH:
-        linuxboot_pvh();
-        break;
-    case ROM_MULTIBOOT:
-        // QEMU's ROM loads the kernel and its modules itself (fw_cfg DMA)
-        // at the low addresses QEMU chose.
+    if (RomKind == ROM_NONE)
+        return;
+    // Without our loaders (CONFIG_BOOT_LINUX), and always for multiboot,
+    // QEMU's ROM loads the kernel and its parts itself (fw_cfg DMA) at
+    // the addresses QEMU chose, and enters it.
+    if (!CONFIG_BOOT_LINUX || RomKind == ROM_MULTIBOOT)
         optionrom_boot_fw_cfg(RomPath + ROM_PREFIX_LEN);
-        break;
-    case ROM_NONE:
-        break;
-    }
+    else if (RomKind == ROM_LINUX)
+        linuxboot_bzimage();
+    else
+        linuxboot_pvh();
 }

@@ -23,6 +23,7 @@ saves all guest RAM over QMP once the payload halts.
 import lzma
 import os
 import re
+import shutil
 import struct
 import subprocess
 import sys
@@ -125,6 +126,54 @@ def bios():
         pytest.skip(f"BIOS image {path} not found: run `make` or set "
                     "REEF_BIOS")
     return path
+
+
+def build_variant(options, workdir):
+    """Build the working tree in WORKDIR with OPTIONS ({"ACPI": "n", ...},
+    Kconfig symbols without CONFIG_) and the defaults for the rest; return
+    the image. Fails the test when a build fails or kconfiglib did not
+    take an option (an unknown symbol, a failed dependency)."""
+    files = subprocess.run(["git", "ls-files", "-co", "--exclude-standard"],
+                           cwd=qemu.REPO_ROOT, check=True, text=True,
+                           capture_output=True).stdout.split()
+    for name in files:
+        source = qemu.REPO_ROOT / name
+        if source.is_file():
+            (workdir / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, workdir / name)
+    wanted = [f"# CONFIG_{name} is not set" if value == "n"
+              else f"CONFIG_{name}={value}"
+              for name, value in sorted(options.items())]
+    (workdir / ".config").write_text("\n".join(wanted) + "\n")
+    env = dict(os.environ, GIT_CEILING_DIRECTORIES=str(workdir.parent))
+    for goal in ("olddefconfig", "all"):
+        done = subprocess.run(["make", "-s", "-j2", goal], cwd=workdir,
+                              env=env, text=True, capture_output=True)
+        assert done.returncode == 0, (f"make {goal} with {options}:\n"
+                                      f"{done.stdout}{done.stderr}")
+    config = (workdir / ".config").read_text().splitlines()
+    missing = [line for line in wanted if line not in config]
+    assert not missing, f"kconfig did not take {missing}"
+    return workdir / "out" / "bios.bin"
+
+
+@pytest.fixture(scope="session")
+def variant_bios(tmp_path_factory):
+    """variant_bios(ACPI="n", ...): an image built with those Kconfig
+    choices, once per set of choices in the session. Skips when
+    REEF_BIOS names another image: the variants come from this tree."""
+    if "REEF_BIOS" in os.environ:
+        pytest.skip("REEF_BIOS is set: the build variants come from the"
+                    " source tree")
+    cache = {}
+
+    def build(**options):
+        key = tuple(sorted(options.items()))
+        if key not in cache:
+            cache[key] = build_variant(options,
+                                       tmp_path_factory.mktemp("variant"))
+        return cache[key]
+    return build
 
 
 SEABIOS_IMAGE = Path("/usr/share/seabios/bios-256k.bin")
@@ -321,11 +370,12 @@ def nothing_more_to_see(serial, debuglog):
 @pytest.fixture
 def boot(bios, kernel, accel, tmp_path):
     """Boot the BIOS under test once; keyword arguments set qemu.Guest
-    fields, plus timeout in seconds."""
+    fields (bios= another image), plus timeout in seconds."""
     def run(timeout=BOOT_TIMEOUT_SECONDS, qmp=False, inspect=None,
             until=bios_gave_up, **fields):
         fields.setdefault("kernel", kernel)
-        guest = qemu.Guest(bios=bios, accel=accel.name, **fields)
+        fields.setdefault("bios", bios)
+        guest = qemu.Guest(accel=accel.name, **fields)
         result = qemu.boot(guest, tmp_path / "qemu", timeout, until=until,
                            qmp=qmp, inspect=inspect)
         print(f"accel={accel.name} ({accel.reason}); {result.elapsed:.1f} s: "
