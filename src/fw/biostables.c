@@ -9,6 +9,7 @@
 // the results. Each table is checked first, then its final home is
 // allocated and it is written there once: a refused table costs no
 // memory, and nothing half-written is ever where an OS looks.
+#include "autoconf.h" // CONFIG_MPTABLE, CONFIG_PIRTABLE
 #include "fw/biostables.h" // biostables_setup
 #include "fw/chipset.h" // chipset_pci_irq
 #include "fw/fw_cfg.h" // fw_cfg_read_u32
@@ -30,6 +31,8 @@
 static void
 mptable_setup(void)
 {
+    if (!CONFIG_MPTABLE)
+        return;
     int count = smp_cpu_count();
     const u32 *ids = smp_apic_ids();
     int npci, max_bus = 0;
@@ -90,6 +93,8 @@ mptable_setup(void)
 static void
 pirtable_setup(void)
 {
+    if (!CONFIG_PIRTABLE)
+        return;
     int npci;
     const struct pci_device *devs = pci_devices(&npci);
     struct pir_slot slots[PIR_MAX_SLOTS];

@@ -13,6 +13,7 @@
 // above it. Every MSR
 // goes through smp_msr_add(): the BSP writes it now, each AP writes the
 // same list when it starts, at POST and again on S3 resume.
+#include "autoconf.h" // CONFIG_MTRR_INIT
 #include "fw/mtrr.h" // mtrr_setup
 #include "fw/pciinit.h" // pci_mem64_window
 #include "memmap.h" // memmap_lowram_end
@@ -97,6 +98,8 @@ static const struct {
 void POST_STEP
 mtrr_setup(void)
 {
+    if (!CONFIG_MTRR_INIT)
+        return;
     u32 eax, ebx, ecx, edx;
     cpuid(1, &eax, &ebx, &ecx, &edx);
     if (!(edx & CPUID_FEATURE_MTRR)) {

@@ -9,6 +9,7 @@
 // reads and the allocations (tests replace those at link time). It walks
 // QEMU's table once, and checks the entry point once: what it changes
 // afterwards (for our type 0) keeps the checked fields consistent.
+#include "autoconf.h" // CONFIG_SMBIOS
 #include "checksum.h" // checksum
 #include "fw/fw_cfg.h" // fw_cfg_find
 #include "fw/smbios.h" // smbios_setup
@@ -439,6 +440,8 @@ add_type0(u8 *block, u32 *len, struct walk *w, u8 *anchor, int kind)
 void POST_STEP
 smbios_setup(void)
 {
+    if (!CONFIG_SMBIOS)
+        return;
     const struct fwcfg_file *af = fw_cfg_find(SMBIOS_ANCHOR_FILE);
     const struct fwcfg_file *tf = fw_cfg_find(SMBIOS_TABLES_FILE);
     u8 anchor[SMBIOS_ANCHOR_MAX];

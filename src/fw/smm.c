@@ -52,6 +52,7 @@
 // 0x38000, ordinary RAM that belongs to the OS on S3 resume: what lies
 // under the relocation handler and under the save state waits in the
 // stash (still open SMRAM) and goes back before the lock.
+#include "autoconf.h" // CONFIG_SMM
 #include "e820map.h" // e820map_add
 #include "fw/chipset.h" // PIIX_PM_BDF
 #include "fw/shadow.h" // shadow_machine
@@ -364,7 +365,7 @@ smm_relocate_aps(void)
 u32
 smm_tseg_reserve(u32 top)
 {
-    if (shadow_machine() != MACHINE_Q35
+    if (!CONFIG_SMM || shadow_machine() != MACHINE_Q35
         || pci_config_readl(ICH9_LPC_BDF, PCI_VENDOR_ID) != PCI_ID_ICH9_LPC)
         return 0;
     // SMI_EN is in the PM I/O block: enable it now, at the base
@@ -383,6 +384,8 @@ smm_tseg_reserve(u32 top)
 void POST_STEP
 smm_setup(void)
 {
+    if (!CONFIG_SMM)
+        return;
     enum machine_type machine = shadow_machine();
     if (machine == MACHINE_UNKNOWN) {
         dprintf(LOG_INFO, "smm: unknown chipset, not set up\n");

@@ -5,7 +5,10 @@ built again in a temporary copy with some options changed (conftest's
 variant_bios), and each image is booted and checked for what its options
 promise:
 
-- ACPI off: Linux finds both CPUs through the MP table.
+- The BIOS tables, SMM and the MTRRs off: Linux finds no ACPI, no MP
+  table and no SMBIOS, so it starts one of two CPUs, and no variable
+  MTRR in use; the log has no line from those steps.
+- ACPI alone off: Linux finds both CPUs through the MP table.
 - CONFIG_BOOT_LINUX off: -kernel (bzImage and PVH) boots through QEMU's
   own option ROMs.
 - The log on COM1 instead of the debug console, and no log at all.
@@ -24,11 +27,46 @@ PAYLOAD_TIMEOUT = 30
 TINY_EXIT_STATUS = 33  # tinykernel's code 0x10 through isa-debug-exit
 PAYLOAD_EXIT_STATUS = 3  # mbkernel's and pvhkernel's success
 BANNER = re.compile(r"^ReefBIOS \S+ \(built ", re.MULTILINE)
+TABLES_OFF = dict(ACPI="n", MPTABLE="n", PIRTABLE="n", SMBIOS="n", SMM="n",
+                  MTRR_INIT="n")
+# The log's subjects for the steps TABLES_OFF turns off.
+TABLES_OFF_SUBJECTS = r"^(acpi|mptable|pirtable|smbios|smm|mtrr): "
 
 
 def boot_tiny(boot, bios, machine="pc", payload="tinykernel.bzImage"):
     return boot(bios=bios, machine=machine, kernel=qemu.payload(payload),
                 extra_args=EXIT_DEVICE, timeout=PAYLOAD_TIMEOUT, until=None)
+
+
+@pytest.mark.parametrize("machine", MACHINES)
+def test_tables_smm_mtrr_off(boot, variant_bios, initramfs, machine):
+    bios = variant_bios(**TABLES_OFF)
+    result = boot(bios=bios, machine=machine, smp=2, initrd=initramfs,
+                  append=SHORT_CMDLINE)
+    assert result.reached_userspace, result.describe()
+    assert result.report("acpi-tables") == "", result.describe()
+    assert result.report("mptable") == "", result.describe()
+    # Neither ACPI nor an MP table: Linux knows of the boot CPU only.
+    assert result.report("cpus") == "1", result.describe()
+    assert result.report("dmi-bios_vendor") is None, result.describe()
+    # MTRRs as reset left them: disabled, no variable range in use.
+    assert not result.reports.get("mtrr"), result.describe()
+    assert not re.search(TABLES_OFF_SUBJECTS, result.debuglog,
+                         re.MULTILINE), result.describe()
+    qemu.assert_debuglog(result, r"^smp: 2 cpus", r"^boot: linux handoff")
+
+
+@pytest.mark.parametrize("machine", MACHINES)
+def test_acpi_off_mptable(boot, variant_bios, initramfs, machine):
+    result = boot(bios=variant_bios(ACPI="n"), machine=machine, smp=2,
+                  initrd=initramfs, append=SHORT_CMDLINE)
+    assert result.reached_userspace, result.describe()
+    assert result.report("acpi-tables") == "", result.describe()
+    assert result.report("mptable"), result.describe()
+    assert result.report("cpus") == "2", result.describe()
+    assert result.report("dmi-bios_vendor"), result.describe()
+    # The variable MTRRs make the PCI hole uncacheable.
+    assert result.reports.get("mtrr"), result.describe()
 
 
 @pytest.mark.parametrize("payload, line, status, rom", [

@@ -20,6 +20,11 @@
 
 #define CONFIG_ROM_SIZE 256
 #define CONFIG_ACPI 1
+#define CONFIG_MPTABLE 1
+#define CONFIG_PIRTABLE 1
+#define CONFIG_SMBIOS 1
+#define CONFIG_SMM 1
+#define CONFIG_MTRR_INIT 1
 
 #endif // AUTOCONF_H
 
