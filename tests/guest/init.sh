@@ -94,7 +94,7 @@ report_mptable() {
 # (the raw structure: formatted area and strings, as the firmware left it).
 report_dmi() {
     for field in sys_vendor product_name product_serial bios_vendor \
-        bios_version; do
+        bios_version bios_release; do
         if [ -r "/sys/class/dmi/id/$field" ]; then
             report "dmi-$field" "$(cat "/sys/class/dmi/id/$field")"
         fi

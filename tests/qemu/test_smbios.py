@@ -279,6 +279,15 @@ def test_linux_dmi(shared_boot, initramfs, machine):
             f", -smbios type=1,{key}={value}\n{result.describe()}")
     assert result.report("dmi-bios_vendor"), (
         f"no BIOS vendor\n{result.describe()}")
+    if result.report("dmi-bios_vendor") == "ReefBIOS":
+        # Our type 0: its release bytes are the version's MAJOR.MINOR
+        # (the Makefile's RELEASE).
+        version = result.report("dmi-bios_version") or ""
+        release = re.match(r"(\d+\.\d+)(\D|$)", version)
+        assert release and result.report("dmi-bios_release") == \
+            release[1], (f"bios_version {version!r}, bios_release "
+                         f"{result.report('dmi-bios_release')!r}\n"
+                         f"{result.describe()}")
     raws = result.reports.get("dmi-oem-raw", [])
     assert len(raws) == 1, (f"{len(raws)} type 11 structures\n"
                             f"{result.describe()}")
