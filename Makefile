@@ -180,6 +180,7 @@ include tests/bench.mk
 QEMU_PAYLOADS := $(BENCH_OUT)/tinykernel.bzImage $(BENCH_OUT)/mbkernel.elf \
     $(BENCH_OUT)/pvhkernel.elf $(BENCH_OUT)/fwcfgdump.elf \
     $(BENCH_OUT)/smmcheck.elf $(BENCH_OUT)/s3payload.elf \
+    $(BENCH_OUT)/v86check.elf \
     $(BENCH_OUT)/nullbios.bin
 
 qemu-test: all $(QEMU_PAYLOADS)

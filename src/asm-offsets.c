@@ -14,4 +14,5 @@ asm_offsets(void)
     OFFSET(BREGS_size, sizeof(struct bregs));
     OFFSET(BREGS_flags, offsetof(struct bregs, flags));
     OFFSET(BREGS_ip, offsetof(struct bregs, ip));
+    OFFSET(BREGS_ah, offsetof(struct bregs, ah));
 }

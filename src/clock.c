@@ -1,37 +1,17 @@
-// INT 1Ah time-of-day services (32-bit flat, entered through call32).
+// INT 1Ah real-time clock services (32-bit flat, entered through call32).
 //
 // Copyright (C) 2026 The ReefBIOS authors
 // SPDX-License-Identifier: LGPL-3.0-or-later
 //
 // IBM PC/AT Technical Reference, "Time-of-day" (int 1Ah AH=00h-07h).
-// The tick count lives in the BDA and is advanced by IRQ 0 (romlayout.S
-// entry_08); the date and time come from the RTC in BCD.
+// The date and time come from the RTC in BCD. The tick count (AH=00h,
+// 01h) lives in the BDA, advanced by IRQ 0: both its functions are
+// 16-bit (romlayout.S entry_1a, entry_08) and never reach this file.
 #include "bregs.h" // struct bregs
 #include "hw/rtc.h" // rtc_read
 #include "output.h" // dprintf
-#include "std/bda.h" // BDA
 
 #define RET_UNSUPPORTED 0x86
-
-static void
-handle_1a00(struct bregs *r)
-{
-    u32 ticks = BDA->timer_ticks;
-    r->cx = ticks >> 16;
-    r->dx = ticks;
-    r->al = BDA->timer_rollover;
-    BDA->timer_rollover = 0;
-    bregs_ok(r);
-}
-
-static void
-handle_1a01(struct bregs *r)
-{
-    BDA->timer_ticks = ((u32)r->cx << 16) | r->dx;
-    BDA->timer_rollover = 0;
-    r->ah = 0;
-    bregs_ok(r);
-}
 
 // Reads and writes of the RTC fail (CF set) while it never leaves an
 // update cycle, as the AT BIOS does.
@@ -118,8 +98,6 @@ handle_1a(struct bregs *r)
 {
     dprintf(LOG_TRACE, "int1a: ax=%04x\n", r->ax);
     switch (r->ah) {
-    case 0x00: handle_1a00(r); break;
-    case 0x01: handle_1a01(r); break;
     case 0x02: handle_1a02(r); break;
     case 0x03: handle_1a03(r); break;
     case 0x04: handle_1a04(r); break;

@@ -36,7 +36,10 @@
 #define CMOS_SHUTDOWN   0x0f
 #define CMOS_SHUTDOWN_S3 0xfe
 #define PAM_ENTRY_SIZE  24 // bytes per pam_table entry
+#define RET_UNSUPPORTED 0x86 // AH: function not supported
 #define BDA_SEG         0x40
+#define BDA_EQUIPMENT   0x10
+#define BDA_MEM_SIZE_KB 0x13
 #define BDA_TICKS       0x6c
 #define BDA_MIDNIGHT    0x70
 #define TICKS_PER_DAY   0x1800b0
@@ -299,6 +302,9 @@ pam_table:
         .section .text16, "ax"
         .code16
 call32_bregs:
+        smsw %ax                        // CR0's low half: allowed in vm86
+        testb $CR0_PE, %al
+        jnz call32_refused
         cli
         cld
         movw %ss, %si
@@ -336,6 +342,17 @@ call32_bregs_ret16:
         PM16_TO_REAL %ecx
         movw %si, %ss
         movl %edi, %esp
+        POP_BREGS_IRET
+
+// The caller runs in vm86 (DOS under EMM386, a DPMI host) or in 16-bit
+// protected mode, where loading our GDT and CR0 would fault: the service
+// fails as "not supported" (CF set, AH = 86h, every other register as
+// the caller left it). The services vm86 callers need most run in 16-bit
+// code and never get here (int 11h, 12h, 1Ah AH=00h-01h, below).
+call32_refused:
+        movw %sp, %bp                   // ss: the caller's frame
+        movb $RET_UNSUPPORTED, BREGS_ah(%bp)
+        orw $F_CF, BREGS_flags(%bp)
         POP_BREGS_IRET
 
 /****************************************************************
@@ -512,17 +529,65 @@ ap_entry:
  ****************************************************************/
 
         ENTRY32 entry_10, handle_10
-        ENTRY32 entry_11, handle_11
-        ENTRY32 entry_12, handle_12
         ENTRY32 entry_13, handle_13
         ENTRY32 entry_15, handle_15
         ENTRY32 entry_16, handle_16
         ENTRY32 entry_18, handle_18
         ENTRY32 entry_19, handle_19
-        ENTRY32 entry_1a, handle_1a
+        ENTRY32 entry_1a_rtc, handle_1a
 
         .section .text16, "ax"
         .code16
+
+// Services that only read or write the BDA run here, with no mode
+// switch: cheaper, and they work for vm86 callers (call32_refused).
+        .global entry_11, entry_12, entry_1a
+
+// int 11h: the equipment list (BDA 40:10) in ax.
+entry_11:
+        pushw %ds
+        pushw $BDA_SEG
+        popw %ds
+        movw BDA_EQUIPMENT, %ax
+        popw %ds
+        iret
+
+// int 12h: conventional memory in KiB (BDA 40:13) in ax.
+entry_12:
+        pushw %ds
+        pushw $BDA_SEG
+        popw %ds
+        movw BDA_MEM_SIZE_KB, %ax
+        popw %ds
+        iret
+
+// int 1Ah AH=00h: cx:dx = the tick count, al = the midnight flag, which
+// reading clears. AH=01h: set the tick count from cx:dx, clear the flag,
+// ah = 0. Both return with CF clear; the RTC functions (AH=02h and up)
+// are 32-bit C (clock.c). IF is clear from the int, so IRQ 0 cannot
+// change the count halfway.
+entry_1a:
+        cmpb $0x01, %ah
+        ja entry_1a_rtc
+        pushw %bp
+        pushw %ds
+        movw %sp, %bp
+        andw $~F_CF, 8(%bp)             // the caller's flags: ds, bp, ip, cs
+        pushw $BDA_SEG
+        popw %ds
+        testb %ah, %ah
+        jnz 1f
+        movw BDA_TICKS, %dx
+        movw BDA_TICKS + 2, %cx
+        movb BDA_MIDNIGHT, %al
+        jmp 2f
+1:      movw %dx, BDA_TICKS
+        movw %cx, BDA_TICKS + 2
+        movb $0, %ah
+2:      movb $0, BDA_MIDNIGHT
+        popw %ds
+        popw %bp
+        iret
 
 // IRQ 0 (int 08h): count ticks in the BDA, wrap at midnight, chain to
 // int 1Ch, acknowledge the PIC.

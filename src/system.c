@@ -1,5 +1,5 @@
-// INT 15h system services, INT 11h equipment and INT 12h memory size
-// (32-bit flat, entered through call32).
+// INT 15h system services (32-bit flat, entered through call32). INT 11h
+// and INT 12h only read the BDA: they are 16-bit, in romlayout.S.
 //
 // Copyright (C) 2026 The ReefBIOS authors
 // SPDX-License-Identifier: LGPL-3.0-or-later
@@ -10,7 +10,6 @@
 #include "config.h" // BUILD_BIOS16_BASE
 #include "memmap.h" // MemMap
 #include "output.h" // dprintf
-#include "std/bda.h" // BDA
 #include "string.h" // memcpy
 #include "timer.h" // udelay
 #include "x86.h" // inb
@@ -162,20 +161,4 @@ handle_15(struct bregs *r)
         break;
     default: bregs_unsupported(r, RET_UNSUPPORTED); break;
     }
-}
-
-/****************************************************************
- * INT 11h, INT 12h
- ****************************************************************/
-
-VISIBLE32 void
-handle_11(struct bregs *r)
-{
-    r->ax = BDA->equipment;
-}
-
-VISIBLE32 void
-handle_12(struct bregs *r)
-{
-    r->ax = BDA->mem_size_kb;
 }

@@ -12,6 +12,9 @@
   ReefBIOS from out/bios-256k.bin, SeaBIOS's file name.
 - `make bench`'s script runs one round under TCG and prints its table
   (a smoke test: times are for `make bench` itself, never asserted).
+- Callers in vm86 mode (tests/payload/v86check.S): int 11h, 12h and 1Ah
+  AH=00h/01h work; services that need 32-bit code fail with CF set and
+  AH=86h; nothing faults.
 """
 import os
 import re
@@ -104,6 +107,45 @@ def test_without_debugcon(accel, tmp_path):
     done = subprocess.run(command, timeout=PAYLOAD_TIMEOUT,
                           capture_output=True)
     assert done.returncode == 3, done.stderr
+
+
+V86_LINES = re.compile(
+    r"^V86CHECK int12=(?P<int12>\w{4}) bda=(?P<memsize>\w{4})"
+    r" int11=(?P<int11>\w{4}) bda=(?P<equipment>\w{4})\n"
+    r"V86CHECK ticks=(?P<ticks>\w{8}) flags=(?P<ticks_flags>\w{4})"
+    r" e820=(?P<e820_ax>\w{4}) flags=(?P<e820_flags>\w{4})"
+    r" rtc=(?P<rtc_ax>\w{4}) flags=(?P<rtc_flags>\w{4})\n"
+    r"V86CHECK done$", re.MULTILINE)
+CF = 0x0001
+RET_UNSUPPORTED = 0x86
+
+
+@pytest.mark.parametrize("machine", ["pc", "q35"])
+def test_vm86_callers(bios, machine, tmp_path):
+    """A DOS program under EMM386 calls the BIOS from vm86 mode, where
+    loading a GDT or CR0 faults: the BDA services answer, the rest
+    refuse as documented, nothing faults. Always TCG: vm86 is the CPU's
+    business, and the nested KVM here cannot emulate the iret into it
+    ("emulation failure")."""
+    report = tmp_path / "v86check.txt"
+    guest = qemu.Guest(bios=bios, accel="tcg", machine=machine,
+                       kernel=qemu.payload("v86check.elf"),
+                       extra_args=[*qemu.dump_console_args(report),
+                                   *EXIT_DEVICE])
+    result = qemu.boot(guest, tmp_path / "qemu", PAYLOAD_TIMEOUT, until=None)
+    text = qemu.read_text(report)
+    context = f"report:\n{text}\n{result.describe()}"
+    assert debug_exit_ok(result), context
+    found = V86_LINES.search(text)
+    assert found, context
+    values = {key: int(value, 16) for key, value in found.groupdict().items()}
+    assert values["int12"] == values["memsize"], context
+    assert values["int11"] == values["equipment"], context
+    assert values["ticks"] == 0x00123456, context
+    assert not values["ticks_flags"] & CF, context
+    for service in ("e820", "rtc"):
+        assert values[f"{service}_flags"] & CF, context
+        assert values[f"{service}_ax"] >> 8 == RET_UNSUPPORTED, context
 
 
 def test_boot_fail_reboots(boot):
