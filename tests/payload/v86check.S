@@ -124,54 +124,25 @@ set_gate:
         ret
 
 // The vm86 part called int $VEC_DONE: its results are in low memory.
+// Prints them as report_fields lists them.
 v86_done:
         movl $SEG_DATA, %eax            // vm86 left null data segments
         movl %eax, %ds
         movl %eax, %es
-        leal msg_int12, %eax
+        movl $report_fields, %ebx
+1:      movl (%ebx), %eax               // label, or 0: end of line
+        testl %eax, %eax
+        jz 2f
         call dbg_puts
-        movw V86_BASE + (r_int12 - v86_start), %ax
+        movl 4(%ebx), %eax              // the 16-bit value's address
+        movw (%eax), %ax
         call dbg_puthex16
-        leal msg_bda, %eax
-        call dbg_puts
-        movw BDA_MEM_SIZE, %ax
-        call dbg_puthex16
-        leal msg_int11, %eax
-        call dbg_puts
-        movw V86_BASE + (r_int11 - v86_start), %ax
-        call dbg_puthex16
-        leal msg_bda, %eax
-        call dbg_puts
-        movw BDA_EQUIPMENT, %ax
-        call dbg_puthex16
-        call dbg_newline
-        leal msg_ticks, %eax
-        call dbg_puts
-        movw V86_BASE + (r_ticks_cx - v86_start), %ax
-        call dbg_puthex16
-        movw V86_BASE + (r_ticks_dx - v86_start), %ax
-        call dbg_puthex16
-        leal msg_flags, %eax
-        call dbg_puts
-        movw V86_BASE + (r_ticks_flags - v86_start), %ax
-        call dbg_puthex16
-        leal msg_e820, %eax
-        call dbg_puts
-        movw V86_BASE + (r_e820_ax - v86_start), %ax
-        call dbg_puthex16
-        leal msg_flags, %eax
-        call dbg_puts
-        movw V86_BASE + (r_e820_flags - v86_start), %ax
-        call dbg_puthex16
-        leal msg_rtc, %eax
-        call dbg_puts
-        movw V86_BASE + (r_rtc_ax - v86_start), %ax
-        call dbg_puthex16
-        leal msg_flags, %eax
-        call dbg_puts
-        movw V86_BASE + (r_rtc_flags - v86_start), %ax
-        call dbg_puthex16
-        call dbg_newline
+        addl $8, %ebx
+        jmp 1b
+2:      call dbg_newline
+        addl $4, %ebx
+        cmpl $report_fields_end, %ebx
+        jb 1b
         leal msg_done, %eax
         call dbg_puts
         movb $1, %al                    // QEMU exits with status 3
@@ -289,10 +260,22 @@ fault_stubs:
         .irp vec, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
         .long fault_\vec
         .endr
+// The report lines: (label, address of a 16-bit value) pairs, each line
+// ended by a 0.
+#define RESULT(sym) (V86_BASE + V86(sym))
+report_fields:
+        .long msg_int12, RESULT(r_int12), msg_bda, BDA_MEM_SIZE
+        .long msg_int11, RESULT(r_int11), msg_bda, BDA_EQUIPMENT, 0
+        .long msg_ticks, RESULT(r_ticks_cx), msg_none, RESULT(r_ticks_dx)
+        .long msg_flags, RESULT(r_ticks_flags)
+        .long msg_e820, RESULT(r_e820_ax), msg_flags, RESULT(r_e820_flags)
+        .long msg_rtc, RESULT(r_rtc_ax), msg_flags, RESULT(r_rtc_flags), 0
+report_fields_end:
 msg_int12:      .asciz "V86CHECK int12="
 msg_int11:      .asciz " int11="
 msg_bda:        .asciz " bda="
 msg_ticks:      .asciz "V86CHECK ticks="
+msg_none:       .asciz ""
 msg_flags:      .asciz " flags="
 msg_e820:       .asciz " e820="
 msg_rtc:        .asciz " rtc="
