@@ -108,7 +108,8 @@ olddefconfig defconfig:
 
 # Generated headers -------------------------------------------------------
 
-$(OUT)/asm-offsets.h: src/asm-offsets.c src/bregs.h scripts/gen-offsets.py \
+$(OUT)/asm-offsets.h: src/asm-offsets.c src/bregs.h src/std/bda.h \
+    scripts/gen-offsets.py \
     $(OUT)/build-flags
 	@echo "  GEN     $@"
 	$(Q)$(CC) $(CFLAGS32) -S -o $(OUT)/asm-offsets.s $<

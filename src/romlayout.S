@@ -37,11 +37,6 @@
 #define CMOS_SHUTDOWN_S3 0xfe
 #define PAM_ENTRY_SIZE  24 // bytes per pam_table entry
 #define RET_UNSUPPORTED 0x86 // AH: function not supported
-#define BDA_SEG         0x40
-#define BDA_EQUIPMENT   0x10
-#define BDA_MEM_SIZE_KB 0x13
-#define BDA_TICKS       0x6c
-#define BDA_MIDNIGHT    0x70
 #define TICKS_PER_DAY   0x1800b0
 
 // Offset of a symbol inside the F-segment, for 16-bit addressing. i386
